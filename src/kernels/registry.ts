@@ -1,7 +1,7 @@
-// Every kernel's checks, collected from the `*.check.ts` files beside this one.
+// Every GPU check (kernels, whole-model gradients, training), collected from `src/**/*.check.ts`.
 import type { KernelCheck } from './check';
 
-const modules = import.meta.glob<{ checks: KernelCheck[] }>('./*.check.ts', { eager: true });
+const modules = import.meta.glob<{ checks: KernelCheck[] }>('../**/*.check.ts', { eager: true });
 
 export const allChecks: KernelCheck[] = Object.keys(modules)
   .sort()

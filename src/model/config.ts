@@ -1,0 +1,99 @@
+// Model configuration: typed defaults + JSON presets holding only differences (open_clip style).
+
+export type Component = 'attn' | 'mlp' | 'ln';
+export const COMPONENTS: readonly Component[] = ['attn', 'mlp', 'ln'];
+
+export interface VisionConfig {
+  imageSize: number;
+  patchSize: number;
+  width: number;
+  depth: number;
+  heads: number;
+  mlpRatio: number;
+  /** Pooling of the final tokens: the CLS token (CLIP) or the mean of the patch tokens (our option). */
+  pool: 'cls' | 'mean';
+}
+
+export interface TextConfig {
+  contextLength: number;
+  /** Set from the tokenizer when a dataset is attached. */
+  vocabSize: number;
+  width: number;
+  depth: number;
+  heads: number;
+  mlpRatio: number;
+  causal: boolean;
+}
+
+export type SharingPreset =
+  | 'separate'
+  | 'shared-all'
+  | 'shared-except-ln'
+  | 'shared-attn'
+  | 'shared-mlp'
+  | 'separate-first-k'
+  | 'separate-last-k'
+  | 'ms-clip'
+  | 'custom';
+
+export const SHARING_PRESETS: readonly SharingPreset[] = [
+  'separate',
+  'shared-all',
+  'shared-except-ln',
+  'shared-attn',
+  'shared-mlp',
+  'separate-first-k',
+  'separate-last-k',
+  'ms-clip',
+  'custom',
+];
+
+export interface SharingSpec {
+  preset: SharingPreset;
+  /** For separate-first-k / separate-last-k: number of modality-specific layers. */
+  k?: number;
+  /** For custom: layers × {attn, mlp, ln}; true = shared between the towers. */
+  matrix?: { attn: boolean; mlp: boolean; ln: boolean }[];
+  /** Share the final LayerNorm (vision ln_post / text ln_final). Only shared-all sets it by default. */
+  finalLn?: boolean;
+}
+
+export type LossKind = 'infonce' | 'siglip';
+
+export interface ClipConfig {
+  name: string;
+  vision: VisionConfig;
+  text: TextConfig;
+  embedDim: number;
+  sharing: SharingSpec;
+  loss: LossKind;
+}
+
+export const DEFAULT_CONFIG: ClipConfig = {
+  name: 'tiny',
+  vision: { imageSize: 32, patchSize: 8, width: 64, depth: 4, heads: 4, mlpRatio: 4, pool: 'cls' },
+  text: { contextLength: 16, vocabSize: 512, width: 64, depth: 4, heads: 4, mlpRatio: 4, causal: true },
+  embedDim: 64,
+  sharing: { preset: 'separate' },
+  loss: 'infonce',
+};
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** Defaults overlaid with a partial config (only plain objects merge; arrays replace). */
+export function withDefaults(partial: DeepPartial<ClipConfig>, base: ClipConfig = DEFAULT_CONFIG): ClipConfig {
+  const merge = (a: unknown, b: unknown): unknown => {
+    if (b === undefined) return structuredClone(a);
+    if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+      const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+      for (const [k, v] of Object.entries(b)) out[k] = merge((a as Record<string, unknown>)[k], v);
+      return out;
+    }
+    return structuredClone(b);
+  };
+  return merge(base, partial) as ClipConfig;
+}
+
+export function numPatches(v: VisionConfig): number {
+  return (v.imageSize / v.patchSize) ** 2;
+}
