@@ -1,0 +1,30 @@
+// A model on the GPU: its arena (params, grads, Adam state) initialised from a seed.
+import { Arena, initialValues } from '../gpu/arena';
+import type { Gpu } from '../gpu/runtime';
+import { Rng } from '../engine/rng';
+import type { ClipConfig } from './config';
+import { buildLayout } from './params';
+
+export interface ModelInstance {
+  cfg: ClipConfig;
+  arena: Arena;
+  /** The initial parameter values (kept for tests and resets). */
+  init: Float32Array;
+}
+
+export function createModel(gpu: Gpu, cfg: ClipConfig, seed: number): ModelInstance {
+  const layout = buildLayout(cfg);
+  const rng = new Rng(seed).fork(11);
+  const init = initialValues(layout, () => rng.normal(), () => rng.next());
+  const arena = new Arena(gpu, layout);
+  arena.upload(init);
+  return { cfg, arena, init };
+}
+
+/** Parameter values by (tower) name out of a flat arena snapshot (views, no copies: FD perturbs `flat`). */
+export function paramGetter(inst: { arena: Arena }, flat: Float64Array) {
+  return (name: string): Float64Array => {
+    const v = inst.arena.layout.get(name);
+    return flat.subarray(v.offset, v.offset + v.size);
+  };
+}

@@ -1,0 +1,68 @@
+// Training hyper-parameters with defaults and validation (messages name the field).
+
+export interface TrainHyper {
+  batchSize: number;
+  steps: number;
+  lr: number;
+  minLr: number;
+  warmup: number;
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** Global gradient-norm clip (0 = off). */
+  gradClip: number;
+  /** Read metrics back every `logEvery` steps (the GPU keeps every step's loss in between). */
+  logEvery: number;
+  /** Validation metrics every `evalEvery` steps (0 = only at the end). */
+  evalEvery: number;
+  /** Checkpoint every N steps (0 = off). */
+  checkpointEvery: number;
+}
+
+export const DEFAULT_HYPER: TrainHyper = {
+  batchSize: 64,
+  steps: 600,
+  lr: 1e-3,
+  minLr: 1e-5,
+  warmup: 50,
+  weightDecay: 0.1,
+  beta1: 0.9,
+  beta2: 0.98,
+  eps: 1e-6,
+  gradClip: 1,
+  logEvery: 10,
+  evalEvery: 100,
+  checkpointEvery: 200,
+};
+
+type Rule = { min: number; max: number; int?: boolean };
+export const HYPER_RULES: Record<keyof TrainHyper, Rule> = {
+  batchSize: { min: 2, max: 16384, int: true },
+  steps: { min: 1, max: 1_000_000, int: true },
+  lr: { min: 1e-8, max: 1 },
+  minLr: { min: 0, max: 1 },
+  warmup: { min: 0, max: 1_000_000, int: true },
+  weightDecay: { min: 0, max: 10 },
+  beta1: { min: 0, max: 0.99999 },
+  beta2: { min: 0, max: 0.999999 },
+  eps: { min: 1e-12, max: 1 },
+  gradClip: { min: 0, max: 1e6 },
+  logEvery: { min: 1, max: 100_000, int: true },
+  evalEvery: { min: 0, max: 1_000_000, int: true },
+  checkpointEvery: { min: 0, max: 1_000_000, int: true },
+};
+
+/** Field → message for every invalid field (empty when valid). */
+export function validateHyper(h: Partial<Record<keyof TrainHyper, unknown>>): Partial<Record<keyof TrainHyper, string>> {
+  const errors: Partial<Record<keyof TrainHyper, string>> = {};
+  for (const [k, rule] of Object.entries(HYPER_RULES) as [keyof TrainHyper, Rule][]) {
+    const v = h[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v)) errors[k] = `${k} must be a finite number`;
+    else if (rule.int && !Number.isInteger(v)) errors[k] = `${k} must be an integer`;
+    else if (v < rule.min || v > rule.max) errors[k] = `${k} must be between ${rule.min} and ${rule.max}; got ${v}`;
+  }
+  if (typeof h.minLr === 'number' && typeof h.lr === 'number' && h.minLr > h.lr) errors.minLr = 'minLr must not exceed lr';
+  return errors;
+}

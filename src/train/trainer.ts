@@ -1,0 +1,188 @@
+// One model's training on the GPU: a step is ONE submission (upload batch → zero grads → forward →
+// backward → grad norm + clip → AdamW → record metrics). No readback inside a step: the loss, grad
+// norm and logit scale of every step go to a GPU history buffer that the caller reads every k steps.
+import { Tape } from '../engine/tape';
+import type { Gpu } from '../gpu/runtime';
+import type { Tensor } from '../gpu/tensor';
+import { fill } from '../kernels/elementwise';
+import { adamw, gradNorm, lrAt, numPartials } from '../kernels/optimizer';
+import { clipLoss, encodeImage, encodeText } from '../model/clip';
+import type { ClipConfig } from '../model/config';
+import { type ModelInstance, createModel } from '../model/instance';
+import recordCode from '../../shaders/record_metrics.wgsl?raw';
+import type { TrainHyper } from './hyper';
+
+const recordShader = { name: 'record_metrics', code: recordCode };
+
+export interface BatchData {
+  images: Float32Array; // (B, 3, H, W)
+  ids: Int32Array; // (B, T)
+  eot: Int32Array; // (B)
+  lengths: Int32Array; // (B)
+}
+
+export interface StepRecord {
+  step: number;
+  loss: number;
+  gradNorm: number;
+  skipped: boolean;
+  logitScale: number;
+  lr: number;
+}
+
+export class Trainer {
+  readonly model: ModelInstance;
+  readonly tape: Tape;
+  private inputs: { images: Tensor; ids: Tensor; eot: Tensor; lengths: Tensor };
+  private partials: Tensor;
+  private stats: Tensor;
+  private hist: Tensor;
+  private histSlots: number;
+  private pending: { step: number; lr: number }[] = [];
+  /** Steps completed (the next step to run is step + 1). */
+  step = 0;
+
+  constructor(
+    readonly gpu: Gpu,
+    readonly cfg: ClipConfig,
+    readonly hyper: TrainHyper,
+    seed: number,
+  ) {
+    this.model = createModel(gpu, cfg, seed);
+    this.tape = new Tape(gpu, this.model.arena);
+    const B = hyper.batchSize;
+    const v = cfg.vision;
+    this.inputs = {
+      images: gpu.tensor([B, 3, v.imageSize, v.imageSize], 'batch.images'),
+      ids: gpu.tensor([B * cfg.text.contextLength], 'batch.ids', 'i32'),
+      eot: gpu.tensor([B], 'batch.eot', 'i32'),
+      lengths: gpu.tensor([B], 'batch.lengths', 'i32'),
+    };
+    const n = this.model.arena.layout.totalElements;
+    this.partials = gpu.tensor([numPartials(n)], 'gradnorm.partials');
+    this.stats = gpu.tensor([4], 'gradnorm.stats');
+    this.histSlots = Math.max(1, hyper.logEvery);
+    this.hist = gpu.tensor([4 * this.histSlots], 'metrics.history');
+  }
+
+  get arena() {
+    return this.model.arena;
+  }
+
+  /** Record and submit one training step. */
+  runStep(batch: BatchData): void {
+    if (this.pending.length >= this.histSlots) throw new Error('read metrics (readMetrics) before running more steps');
+    const { gpu, cfg, hyper, tape } = this;
+    const B = hyper.batchSize;
+    gpu.upload(this.inputs.images, batch.images);
+    gpu.upload(this.inputs.ids, batch.ids);
+    gpu.upload(this.inputs.eot, batch.eot);
+    gpu.upload(this.inputs.lengths, batch.lengths);
+
+    tape.reset(true);
+    const arena = this.model.arena;
+    const n = arena.layout.totalElements;
+    fill(gpu, arena.flat('grads'), 0, n);
+    const img = encodeImage(tape, cfg, this.inputs.images, B);
+    const txt = encodeText(tape, cfg, this.inputs, B);
+    const loss = clipLoss(tape, cfg, img, txt, B);
+    tape.backward(loss);
+
+    const step = this.step + 1;
+    const lr = lrAt(step, { lr: hyper.lr, warmup: hyper.warmup, total: hyper.steps, minLr: hyper.minLr });
+    gradNorm(gpu, arena.flat('grads'), this.partials, this.stats, n, hyper.gradClip);
+    adamw(gpu, arena.flat('params'), arena.flat('grads'), arena.flat('m'), arena.flat('v'), arena.decayMask, this.stats, n, {
+      lr,
+      beta1: hyper.beta1,
+      beta2: hyper.beta2,
+      eps: hyper.eps,
+      weightDecay: hyper.weightDecay,
+      step,
+    });
+    gpu.run({
+      shader: recordShader,
+      bindings: [loss.t, this.stats, arena.param('logit_scale'), this.hist],
+      uniforms: [this.pending.length],
+      grid: 1,
+    });
+    gpu.flush();
+    this.pending.push({ step, lr });
+    this.step = step;
+  }
+
+  /** True when the GPU history is full and must be read before the next step. */
+  get mustRead(): boolean {
+    return this.pending.length >= this.histSlots;
+  }
+
+  /** Read back the per-step metrics recorded since the last call (one small readback). */
+  async readMetrics(): Promise<StepRecord[]> {
+    if (this.pending.length === 0) return [];
+    const h = await this.gpu.read(this.hist);
+    const out = this.pending.map((p, i) => ({
+      step: p.step,
+      lr: p.lr,
+      loss: h[4 * i],
+      gradNorm: h[4 * i + 1],
+      skipped: h[4 * i + 2] !== 0,
+      logitScale: Math.exp(h[4 * i + 3]),
+    }));
+    this.pending = [];
+    return out;
+  }
+
+  /** L2-normalised embeddings of images (N,3,H,W) in chunks of the batch size, no autograd. */
+  async embedImages(images: Float32Array, N: number): Promise<Float32Array> {
+    return this.embedChunks(N, (lo, hi) => {
+      const px = this.inputs.images.shape.slice(1).reduce((a, b) => a * b, 1);
+      const chunk = new Float32Array(this.hyper.batchSize * px);
+      chunk.set(images.subarray(lo * px, hi * px));
+      this.gpu.upload(this.inputs.images, chunk);
+      return encodeImage(this.tape, this.cfg, this.inputs.images, this.hyper.batchSize).t;
+    });
+  }
+
+  async embedTexts(ids: Int32Array, eot: Int32Array, lengths: Int32Array, N: number): Promise<Float32Array> {
+    const T = this.cfg.text.contextLength;
+    const B = this.hyper.batchSize;
+    return this.embedChunks(N, (lo, hi) => {
+      const c = new Int32Array(B * T);
+      c.set(ids.subarray(lo * T, hi * T));
+      const e = new Int32Array(B);
+      e.set(eot.subarray(lo, hi));
+      const l = new Int32Array(B).fill(1);
+      l.set(lengths.subarray(lo, hi));
+      this.gpu.upload(this.inputs.ids, c);
+      this.gpu.upload(this.inputs.eot, e);
+      this.gpu.upload(this.inputs.lengths, l);
+      return encodeText(this.tape, this.cfg, this.inputs, B).t;
+    });
+  }
+
+  private async embedChunks(N: number, run: (lo: number, hi: number) => Tensor): Promise<Float32Array> {
+    const B = this.hyper.batchSize;
+    const E = this.cfg.embedDim;
+    const out = new Float32Array(N * E);
+    for (let lo = 0; lo < N; lo += B) {
+      const hi = Math.min(N, lo + B);
+      this.tape.reset(false);
+      const emb = run(lo, hi);
+      const got = await this.gpu.read(emb);
+      out.set(got.subarray(0, (hi - lo) * E), lo * E);
+    }
+    return out;
+  }
+
+  /** Snapshot of all parameters (for checkpoints and tests). */
+  async readParams(): Promise<Float32Array> {
+    return this.gpu.read(this.model.arena.flat('params'));
+  }
+
+  destroy(): void {
+    this.tape.alloc.destroy();
+    this.model.arena.destroy();
+    for (const t of [this.inputs.images, this.inputs.ids, this.inputs.eot, this.inputs.lengths, this.partials, this.stats, this.hist]) {
+      t.buffer.destroy();
+    }
+  }
+}
