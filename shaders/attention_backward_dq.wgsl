@@ -12,6 +12,8 @@
 // Grid:     (ceil(T/16), H, B). Workgroup 128 = 16 query rows × 8 lanes; lane c owns dims c, c+8, …
 //           Keys advance 8 at a time; each thread computes one of the 16×8 dS entries of a tile.
 // Workgroup memory: (2·16 + 2·8)·65 + 128 + 128 + 32 floats ≈ 13.3 KiB.
+// Every storage binding is read_write, even inputs: WebGPU rejects one buffer bound both read-only and
+// writable in a dispatch, and our tensors may be views into one shared buffer.
 override HD: u32 = 64u;
 override CAUSAL: bool = false;
 override HAS_LEN: bool = false;
@@ -19,20 +21,20 @@ override HAS_LEN: bool = false;
 struct Params { T: u32, H: u32, scale: f32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> qkv: array<f32>;
-@group(0) @binding(2) var<storage, read> outp: array<f32>;
-@group(0) @binding(3) var<storage, read> dout: array<f32>;
-@group(0) @binding(4) var<storage, read> lse: array<f32>;
+@group(0) @binding(1) var<storage, read_write> qkv: array<f32>;
+@group(0) @binding(2) var<storage, read_write> outp: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dout: array<f32>;
+@group(0) @binding(4) var<storage, read_write> lse: array<f32>;
 @group(0) @binding(5) var<storage, read_write> dqkv: array<f32>;
 @group(0) @binding(6) var<storage, read_write> delta: array<f32>;
-@group(0) @binding(7) var<storage, read> lengths: array<i32>;
+@group(0) @binding(7) var<storage, read_write> lengths: array<i32>;
 
 const QB = 16u;
 const KT = 8u;
 const LANES = 8u;
 const PAD = 65u;
 
-var<workgroup> Qs: array<f32, 1040>;   // [QB][PAD]
+var<workgroup> Qs: array<f32, 1040>;   // [QB][PAD], pre-scaled
 var<workgroup> dOs: array<f32, 1040>;  // [QB][PAD]
 var<workgroup> Ks: array<f32, 520>;    // [KT][PAD]
 var<workgroup> Vs: array<f32, 520>;    // [KT][PAD]
@@ -41,9 +43,16 @@ var<workgroup> part: array<f32, 128>;  // [QB][LANES] partial Δ sums
 var<workgroup> rowLse: array<f32, 16>;
 var<workgroup> rowDelta: array<f32, 16>;
 
-fn validLen(b: u32) -> u32 {
-  if (HAS_LEN) { return u32(clamp(lengths[b], 1, i32(p.T))); }
-  return p.T;
+var<workgroup> wLen: u32;
+
+// Valid key count of batch row b, clamped to [1, T]. Loaded through workgroup memory because the
+// tile loops (which contain barriers) are bounded by it and must be provably uniform.
+fn validLen(b: u32, tid: u32) -> u32 {
+  if (tid == 0u) {
+    wLen = p.T;
+    if (HAS_LEN) { wLen = u32(clamp(lengths[b], 1, i32(p.T))); }
+  }
+  return workgroupUniformLoad(&wLen);
 }
 
 @compute @workgroup_size(128, 1, 1)
@@ -56,7 +65,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
   let row3 = 3u * C;
   let base = b * T * row3 + h * HD;   // q of (b, 0, h)
   let obase = b * T * C + h * HD;     // out/dout of (b, 0, h)
-  let len = validLen(b);
+  let len = validLen(b, tid);
   let r = tid / LANES;
   let c = tid % LANES;
   let i = q0 + r;
@@ -65,7 +74,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
     let rr = e / HD; let dd = e % HD;
     var qv = 0.0; var gv = 0.0;
     if (q0 + rr < T) {
-      qv = qkv[base + (q0 + rr) * row3 + dd];
+      qv = qkv[base + (q0 + rr) * row3 + dd] * p.scale;  // pre-scaled, as in the forward
       gv = dout[obase + (q0 + rr) * C + dd];
     }
     Qs[rr * PAD + dd] = qv;
@@ -123,7 +132,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
         s = fma(Qs[r2 * PAD + dd], Ks[kk2 * PAD + dd], s);
         dp = fma(dOs[r2 * PAD + dd], Vs[kk2 * PAD + dd], dp);
       }
-      let pr = exp(s * p.scale - rowLse[r2]);
+      let pr = exp(s - rowLse[r2]);
       ds = pr * (dp - rowDelta[r2]);
     }
     dSs[r2 * KT + kk2] = ds;

@@ -13,6 +13,8 @@
 //           the 16×16 tile scores, then every lane of a row recomputes the row's max/sum from the
 //           shared score tile (identical arithmetic, so the 8 copies agree bit for bit).
 // Workgroup memory: (16 + 2·16)·65 + 256 floats = 13.5 KiB (rows padded to 65 against bank conflicts).
+// Every storage binding is read_write, even inputs: WebGPU rejects one buffer bound both read-only and
+// writable in a dispatch, and our tensors may be views into one shared buffer.
 override HD: u32 = 64u;
 override CAUSAL: bool = false;
 override HAS_LEN: bool = false;
@@ -20,10 +22,10 @@ override HAS_LEN: bool = false;
 struct Params { T: u32, H: u32, scale: f32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> qkv: array<f32>;
+@group(0) @binding(1) var<storage, read_write> qkv: array<f32>;
 @group(0) @binding(2) var<storage, read_write> outp: array<f32>;
 @group(0) @binding(3) var<storage, read_write> lse: array<f32>;
-@group(0) @binding(4) var<storage, read> lengths: array<i32>;
+@group(0) @binding(4) var<storage, read_write> lengths: array<i32>;
 
 const QB = 16u;      // query rows per workgroup
 const KT = 16u;      // keys per tile
@@ -36,9 +38,16 @@ var<workgroup> Ks: array<f32, 1040>;  // [KT][PAD]
 var<workgroup> Vs: array<f32, 1040>;  // [KT][PAD]
 var<workgroup> Ss: array<f32, 256>;   // [QB][KT] scores (NEG where masked)
 
-fn validLen(b: u32) -> u32 {
-  if (HAS_LEN) { return u32(clamp(lengths[b], 1, i32(p.T))); }
-  return p.T;
+var<workgroup> wLen: u32;
+
+// Valid key count of batch row b, clamped to [1, T]. Loaded through workgroup memory because the
+// tile loops (which contain barriers) are bounded by it and must be provably uniform.
+fn validLen(b: u32, tid: u32) -> u32 {
+  if (tid == 0u) {
+    wLen = p.T;
+    if (HAS_LEN) { wLen = u32(clamp(lengths[b], 1, i32(p.T))); }
+  }
+  return workgroupUniformLoad(&wLen);
 }
 
 @compute @workgroup_size(128, 1, 1)
@@ -50,7 +59,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
   let C = p.H * HD;
   let row3 = 3u * C;
   let base = b * T * row3 + h * HD;   // q of (b, 0, h)
-  let len = validLen(b);
+  let len = validLen(b, tid);
   let r = tid / LANES;
   let c = tid % LANES;
   let i = q0 + r;

@@ -4,7 +4,8 @@
 //
 // Bindings: 0 uniforms {N, C}, 1 x (N,C), 2 mean (N), 3 rstd (N), 4 dy (N,C) read;
 //           5 dgamma (C), 6 dbeta (C) read_write (+=).
-// Grid:     one workgroup per block of 32 columns: ceil(C/32) workgroups of 32×8 threads.
+// Grid:     one workgroup per block of 32 columns: ceil(C/32) workgroups of 32×8 threads (folded
+//           into (x, y) past 65,535; linearised below).
 //           Thread (cx, ry) sums rows ry, ry+8, … of column c0+cx (32 consecutive floats per row
 //           read together), then the 8 partial sums per column meet in a tree reduction in
 //           workgroup memory. Fixed order ⇒ deterministic; each output written by one thread.
@@ -24,10 +25,11 @@ const TR = 8u;  // row lanes per column
 var<workgroup> red: array<array<vec2<f32>, 32>, 8>; // [ry][cx]
 
 @compute @workgroup_size(32, 8, 1)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_id) lid: vec3<u32>) {
   let cx = lid.x;
   let ry = lid.y;
-  let c = wg.x * TC + cx;
+  let c = (wg.x + wg.y * nwg.x) * TC + cx;
   var acc = vec2<f32>(0.0, 0.0); // (Σ dy·x̂, Σ dy)
   if (c < p.C) {
     for (var n = ry; n < p.N; n += TR) {

@@ -14,7 +14,7 @@ export interface RefInputs {
   B: number;
 }
 
-type M = Float64Array; // row-major matrices
+type M = Float64Array<ArrayBufferLike>; // row-major matrices
 
 function linear(x: M, N: number, Cin: number, w: M, Cout: number, b?: M): M {
   const y = new Float64Array(N * Cout);
@@ -122,7 +122,7 @@ export function encodeImageRef(cfg: ClipConfig, P: ParamGetter, images: ArrayLik
             }
   const tok = linear(patches, B * np, pdim, P('vision.patch.w'), C);
   const T = np + 1;
-  let x = new Float64Array(B * T * C);
+  let x: M = new Float64Array(B * T * C);
   const cls = P('vision.cls');
   const pos = P('vision.pos');
   for (let b = 0; b < B; b++)
@@ -150,7 +150,7 @@ export function encodeTextRef(cfg: ClipConfig, P: ParamGetter, inp: RefInputs): 
   const C = t.width;
   const tok = P('text.tok');
   const pos = P('text.pos');
-  let x = new Float64Array(B * T * C);
+  let x: M = new Float64Array(B * T * C);
   for (let n = 0; n < B * T; n++)
     for (let c = 0; c < C; c++) x[n * C + c] = tok[inp.ids[n] * C + c] + pos[(n % T) * C + c];
   for (let l = 0; l < t.depth; l++) x = block(P, `text.blocks.${l}`, x, B, T, C, t.heads, t.mlpRatio, t.causal, inp.lengths);

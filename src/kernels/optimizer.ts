@@ -1,0 +1,196 @@
+// The optimizer over the whole parameter arena with no readback in the step:
+//   gradNorm: grads (n) -> partials (numPartials(n)) -> stats (4) = [norm, clip, nonFinite, 0]
+//   adamw:    one element-wise dispatch that reads the clip factor and the skip flag from stats.
+// Plus CPU float64 references with the same semantics and the learning-rate schedule.
+// See shaders/grad_norm.wgsl and shaders/adamw.wgsl for the formulas and bindings.
+import type { Gpu } from '../gpu/runtime';
+import { type Tensor, alignUp, numel } from '../gpu/tensor';
+import { f32 } from '../gpu/uniforms';
+import adamwCode from '../../shaders/adamw.wgsl?raw';
+import gradNormCode from '../../shaders/grad_norm.wgsl?raw';
+
+const gradNormShader = { name: 'grad_norm', code: gradNormCode };
+const adamwShader = { name: 'adamw', code: adamwCode };
+
+const WG = 256;
+/** Stage 2 is one workgroup looping over the partials: cap them so it stays cheap. */
+const MAX_PARTIALS = 1024;
+/** Below this many elements per workgroup, use fewer workgroups (16 elements per thread). */
+const MIN_CHUNK = WG * 16;
+/** Largest finite f32: a sum of squares above it overflows on the GPU (flagged non-finite). */
+const F32_MAX = 3.4028234663852886e38;
+/** Elements per decay-mask entry (one u32 flag per 64-element arena block). */
+const DECAY_BLOCK = 64;
+
+/** Number of stage-1 partial sums (the size of the `partials` tensor) for n gradient elements. */
+export function numPartials(n: number): number {
+  return Math.min(MAX_PARTIALS, Math.max(1, Math.ceil(n / MIN_CHUNK)));
+}
+
+/** Elements reduced by each stage-1 workgroup (a multiple of 256 for aligned, coalesced reads). */
+function chunkOf(n: number): number {
+  return alignUp(Math.max(1, Math.ceil(n / numPartials(n))), WG);
+}
+
+function need(op: string, t: Tensor, n: number, what: string): void {
+  if (numel(t.shape) < n) throw new Error(`${op} ${what} ${t.label ?? ''}: has ${numel(t.shape)} elements, needs ${n}`);
+}
+
+/**
+ * stats (4 f32) = [global L2 norm of grads[0..n), clip = min(1, maxNorm/(norm+1e-6)) (1 if maxNorm <= 0),
+ * 1 if any gradient is NaN/Inf (or the f32 sum of squares overflows) else 0, 0]. When non-finite the
+ * stats are [+Inf, 1, 1, 0]. Two dispatches, deterministic order; nothing is read back.
+ */
+export function gradNorm(gpu: Gpu, grads: Tensor, partials: Tensor, stats: Tensor, n: number, maxNorm: number): void {
+  const P = numPartials(n);
+  need('gradNorm', grads, n, 'grads');
+  need('gradNorm', partials, P, 'partials');
+  need('gradNorm', stats, 4, 'stats');
+  const mn = f32(maxNorm);
+  gpu.run({
+    shader: gradNormShader,
+    entry: 'partials',
+    bindings: [grads, { ...partials, shape: [P] }],
+    uniforms: [n, chunkOf(n), mn, P],
+    grid: P,
+    label: 'grad_norm.partials',
+  });
+  gpu.run({
+    shader: gradNormShader,
+    entry: 'finalize',
+    bindings: [{ ...partials, shape: [P] }, { ...stats, shape: [4] }],
+    uniforms: [P, 0, mn, 1],
+    grid: 1,
+    label: 'grad_norm.finalize',
+  });
+}
+
+export interface AdamWHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** 1-based step count (for bias correction). */
+  step: number;
+}
+
+function biasCorrections(h: AdamWHyper): [number, number] {
+  if (!(h.step >= 1)) throw new Error(`adamw: step must be 1-based, got ${h.step}`);
+  return [1 - h.beta1 ** h.step, 1 - h.beta2 ** h.step];
+}
+
+/**
+ * One AdamW step over params/m/v[0..n) (PyTorch AdamW semantics) with the gradient scaled by
+ * stats[1]; skipped entirely when stats[2] != 0. decayMask holds one u32 0/1 per 64 elements.
+ * Grads are left intact. One dispatch (grid folded above 65,535 workgroups).
+ */
+export function adamw(
+  gpu: Gpu,
+  params: Tensor,
+  grads: Tensor,
+  m: Tensor,
+  v: Tensor,
+  decayMask: Tensor,
+  stats: Tensor,
+  n: number,
+  h: AdamWHyper,
+): void {
+  for (const [t, what] of [
+    [params, 'params'],
+    [grads, 'grads'],
+    [m, 'm'],
+    [v, 'v'],
+  ] as const) {
+    need('adamw', t, n, what);
+  }
+  const blocks = Math.max(1, Math.ceil(n / DECAY_BLOCK));
+  need('adamw', decayMask, blocks, 'decayMask');
+  need('adamw', stats, 4, 'stats');
+  const [bc1, bc2] = biasCorrections(h);
+  const view = (t: Tensor, k: number): Tensor => ({ ...t, shape: [k] });
+  gpu.run({
+    shader: adamwShader,
+    bindings: [view(params, n), view(grads, n), view(m, n), view(v, n), view(decayMask, blocks), view(stats, 4)],
+    uniforms: [n, f32(h.lr), f32(h.beta1), f32(h.beta2), f32(h.eps), f32(h.weightDecay), f32(bc1), f32(bc2)],
+    grid: Math.ceil(n / WG),
+    label: 'adamw',
+  });
+}
+
+// ------------------------------------------------------------------ CPU references (float64)
+
+export interface GradNormResult {
+  norm: number;
+  clip: number;
+  nonFinite: boolean;
+}
+
+/** Same semantics as gradNorm (including the f32-overflow flag), in float64. */
+export function gradNormRef(grads: ArrayLike<number>, maxNorm: number): GradNormResult {
+  let s = 0;
+  let bad = false;
+  for (let i = 0; i < grads.length; i++) {
+    const g = grads[i];
+    if (!Number.isFinite(g)) bad = true;
+    else s += g * g;
+  }
+  if (bad || s > F32_MAX) return { norm: Number.POSITIVE_INFINITY, clip: 1, nonFinite: true };
+  const norm = Math.sqrt(s);
+  const clip = maxNorm > 0 ? Math.min(1, maxNorm / (norm + 1e-6)) : 1;
+  return { norm, clip, nonFinite: false };
+}
+
+export interface AdamWState {
+  params: Float64Array;
+  m: Float64Array;
+  v: Float64Array;
+}
+
+/** One AdamW step in float64 with the semantics of `adamw` (clip from stats, skip when non-finite). */
+export function adamwRef(
+  params: ArrayLike<number>,
+  grads: ArrayLike<number>,
+  m: ArrayLike<number>,
+  v: ArrayLike<number>,
+  decayMask: ArrayLike<number>,
+  stats: Pick<GradNormResult, 'clip' | 'nonFinite'>,
+  h: AdamWHyper,
+): AdamWState {
+  const n = params.length;
+  const out: AdamWState = { params: Float64Array.from(params), m: Float64Array.from(m), v: Float64Array.from(v) };
+  if (stats.nonFinite) return out;
+  const [bc1, bc2] = biasCorrections(h);
+  for (let i = 0; i < n; i++) {
+    const g = grads[i] * stats.clip;
+    const mi = h.beta1 * out.m[i] + (1 - h.beta1) * g;
+    const vi = h.beta2 * out.v[i] + (1 - h.beta2) * g * g;
+    out.m[i] = mi;
+    out.v[i] = vi;
+    const decay = decayMask[Math.floor(i / DECAY_BLOCK)] ? 1 : 0;
+    const x = out.params[i];
+    out.params[i] = x - h.lr * (mi / bc1 / (Math.sqrt(vi / bc2) + h.eps) + h.weightDecay * decay * x);
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ learning-rate schedule
+
+export interface LrSchedule {
+  /** Peak learning rate, reached at the end of warmup. */
+  lr: number;
+  /** Linear warmup steps (from 0 at step 0 to lr at step `warmup`). */
+  warmup: number;
+  /** Step at which the cosine decay reaches minLr (held there afterwards). */
+  total: number;
+  minLr?: number;
+}
+
+/** Linear warmup 0 -> lr over [0, warmup], then cosine lr -> minLr over [warmup, total], then minLr. */
+export function lrAt(step: number, s: LrSchedule): number {
+  const minLr = s.minLr ?? 0;
+  if (step < s.warmup) return (s.lr * Math.max(0, step)) / s.warmup;
+  if (step >= s.total) return step === s.warmup ? s.lr : minLr;
+  const progress = (step - s.warmup) / (s.total - s.warmup);
+  return minLr + 0.5 * (s.lr - minLr) * (1 + Math.cos(Math.PI * progress));
+}

@@ -1,0 +1,80 @@
+// The training loop of one run, independent of how it is hosted (Web Worker, headless runner,
+// tests): steps are submitted back to back; every `logEvery` steps the metric history is read
+// (the only regular readback), every `evalEvery` steps validation metrics are computed. Pause and
+// stop are honoured between steps.
+import type { Gpu } from '../gpu/runtime';
+import type { ClipConfig } from '../model/config';
+import { type EvalEmbeddings, type EvalMetrics, type ValData, evaluate } from './evaluate';
+import type { TrainHyper } from './hyper';
+import { type BatchData, type StepRecord, Trainer } from './trainer';
+
+export interface TrainData {
+  numTrain: number;
+  /** The batch of global step `step` (0-based), deterministic given the run seed. */
+  batchAt(step: number): BatchData;
+  val: ValData;
+}
+
+export interface RunSpec {
+  id: string;
+  config: ClipConfig;
+  hyper: TrainHyper;
+  seed: number;
+}
+
+export interface RunCallbacks {
+  onSteps?(records: StepRecord[], stepsPerSec: number): void;
+  onEval?(metrics: EvalMetrics, emb: EvalEmbeddings): void;
+  /** Called after every read; return 'pause' to wait, 'stop' to end the run. */
+  control?(): 'run' | 'pause' | 'stop';
+  waitWhilePaused?(): Promise<void>;
+  onCheckpoint?(trainer: Trainer): Promise<void>;
+}
+
+export interface RunResult {
+  trainer: Trainer;
+  stopped: boolean;
+  final?: EvalMetrics;
+  wallMs: number;
+}
+
+export async function runTraining(gpu: Gpu, spec: RunSpec, data: TrainData, cb: RunCallbacks = {}, trainer?: Trainer): Promise<RunResult> {
+  const t = trainer ?? new Trainer(gpu, spec.config, spec.hyper, spec.seed);
+  const h = spec.hyper;
+  const t0 = performance.now();
+  let lastT = t0;
+  let lastStep = t.step;
+  let lastScale = Math.exp(t.model.init[t.arena.layout.get('logit_scale').offset]);
+  let final: EvalMetrics | undefined;
+
+  const doEval = async () => {
+    const r = await evaluate(t, data.val, lastScale);
+    final = r.metrics;
+    cb.onEval?.(r.metrics, r.emb);
+  };
+
+  while (t.step < h.steps) {
+    t.runStep(data.batchAt(t.step));
+    const atEnd = t.step >= h.steps;
+    if (t.mustRead || atEnd) {
+      const recs = await t.readMetrics();
+      if (recs.length) lastScale = recs[recs.length - 1].logitScale;
+      const now = performance.now();
+      const sps = ((t.step - lastStep) * 1000) / Math.max(1, now - lastT);
+      lastT = now;
+      lastStep = t.step;
+      cb.onSteps?.(recs, sps);
+      const crossed = (every: number) => every > 0 && Math.floor(t.step / every) > Math.floor((t.step - recs.length) / every);
+      if (crossed(h.evalEvery) && !atEnd) await doEval();
+      if (crossed(h.checkpointEvery)) await cb.onCheckpoint?.(t);
+      let c = cb.control?.() ?? 'run';
+      while (c === 'pause') {
+        await cb.waitWhilePaused?.();
+        c = cb.control?.() ?? 'run';
+      }
+      if (c === 'stop') return { trainer: t, stopped: true, final, wallMs: performance.now() - t0 };
+    }
+  }
+  await doEval();
+  return { trainer: t, stopped: false, final, wallMs: performance.now() - t0 };
+}
