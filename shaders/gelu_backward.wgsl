@@ -1,7 +1,9 @@
-// GELU backward (tanh approximation), accumulating. With u = k·(x + 0.044715·x³), t = tanh(u):
-//   dy/dx = 0.5·(1 + t) + 0.5·x·(1 − t²)·k·(1 + 3·0.044715·x²)
+// GELU backward (tanh approximation), accumulating. With u = k·(x + 0.044715·x³), σ = σ(2u)
+// (= 0.5·(1 + tanh u)) and σ(1−σ) = e/(1+e)², e = exp(−2|u|):
+//   dy/dx = σ + 2·x·σ(1−σ)·k·(1 + 3·0.044715·x²)
 //   dx += dy · dy/dx
-// (u clamped to ±15 as in the forward; there 1 − t² is 0 in f32 anyway.)
+// Same as 0.5(1+t) + 0.5x(1−t²)k(1+3·0.044715x²) with t = tanh u, but 1 − t² is computed without
+// cancellation (4·σ(1−σ)), which keeps relative precision for |u| of a few units.
 //
 // Bindings: 0 uniforms {n}, 1 x (n) read, 2 dy (n) read, 3 dx (n) read_write (+=).
 // Grid:     ceil(n/256) workgroups of 256, one element per thread (folded into (x, y) past 65,535).
@@ -21,7 +23,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   if (i >= p.n) { return; }
   let v = x[i];
   let v2 = v * v;
-  let t = tanh(clamp(K * (v + 0.044715 * v2 * v), -15.0, 15.0));
-  let d = 0.5 * (1.0 + t) + 0.5 * v * (1.0 - t * t) * K * (1.0 + 3.0 * 0.044715 * v2);
+  let u = K * (v + 0.044715 * v2 * v);
+  let e = exp(-2.0 * abs(u));
+  let r = 1.0 / (1.0 + e);
+  let s = select(e, 1.0, u >= 0.0) * r; // σ(2u)
+  let ss = e * r * r;                   // σ(2u)·(1 − σ(2u))
+  let d = s + 2.0 * v * ss * K * (1.0 + 3.0 * 0.044715 * v2);
   dx[i] += dy[i] * d;
 }

@@ -1,7 +1,8 @@
 // GELU, tanh approximation (GPT-2; torch GELU(approximate='tanh')):
-//   y = 0.5 · x · (1 + tanh(k · (x + 0.044715 · x³))),  k = sqrt(2/π)
-// The tanh argument is clamped to ±15 (tanh is ±1 in f32 there) so no backend's exp-based tanh
-// can overflow into inf/inf = NaN.
+//   y = 0.5 · x · (1 + tanh(u)),  u = k · (x + 0.044715 · x³),  k = sqrt(2/π)
+// Evaluated as y = x · σ(2u) with e = exp(−2|u|) ∈ (0, 1]:  σ(2u) = 1/(1+e) for u ≥ 0, e/(1+e)
+// otherwise. Never overflows (no inf/inf NaN from an exp-based tanh) and keeps full relative
+// precision in the negative tail, where 1 + tanh(u) would cancel.
 //
 // Bindings: 0 uniforms {n}, 1 x (n) read, 2 y (n) write.
 // Grid:     ceil(n/256) workgroups of 256, one element per thread (folded into (x, y) past 65,535).
@@ -19,6 +20,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let i = (wg.x + wg.y * nwg.x) * 256u + lid;
   if (i >= p.n) { return; }
   let v = x[i];
-  let t = tanh(clamp(K * (v + 0.044715 * v * v * v), -15.0, 15.0));
-  y[i] = 0.5 * v * (1.0 + t);
+  let u = K * (v + 0.044715 * v * v * v);
+  let e = exp(-2.0 * abs(u));
+  let s = select(e, 1.0, u >= 0.0) / (1.0 + e); // σ(2u)
+  y[i] = v * s;
 }

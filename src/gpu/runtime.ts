@@ -208,47 +208,45 @@ export class Gpu {
   }
 }
 
-/** Allocate tensors aligned for direct binding inside larger buffers, in chunks. Reset each step. */
+/**
+ * Activation memory planned by allocation order: the k-th allocation of a step gets the k-th buffer,
+ * reused every step (the graph is the same each step), grown only when a later pass needs more.
+ * One buffer per tensor — not sub-ranges of a big one — because WebGPU forbids binding one buffer
+ * both read-only and read-write in the same dispatch, even at disjoint offsets.
+ */
 export class BumpAllocator {
-  private chunks: { buffer: GPUBuffer; used: number; size: number }[] = [];
-  private current = 0;
+  private slots: { buffer: GPUBuffer; bytes: number }[] = [];
+  private cursor = 0;
 
   constructor(
     private readonly gpu: Gpu,
-    private readonly chunkBytes = 64 << 20,
-    private readonly label = 'activations',
+    private readonly label = 'act',
   ) {}
 
   alloc(shape: readonly number[], label?: string, dtype: DType = 'f32'): Tensor {
     const bytes = alignUp(Math.max(1, numel(shape)), ALIGN_ELEMS) * 4;
-    while (true) {
-      let c = this.chunks[this.current];
-      if (!c) {
-        const size = Math.max(this.chunkBytes, bytes);
-        c = { buffer: this.gpu.createBuffer(size, `${this.label}#${this.chunks.length}`), used: 0, size };
-        this.chunks.push(c);
-      }
-      if (c.used + bytes <= c.size) {
-        const t: Tensor = { buffer: c.buffer, offset: c.used, shape, dtype, label };
-        c.used += bytes;
-        return t;
-      }
-      this.current++;
+    let slot = this.slots[this.cursor];
+    if (!slot || slot.bytes < bytes) {
+      slot?.buffer.destroy();
+      slot = { buffer: this.gpu.createBuffer(bytes, `${this.label}#${this.cursor}${label ? ` ${label}` : ''}`), bytes };
+      this.slots[this.cursor] = slot;
     }
+    this.cursor++;
+    return { buffer: slot.buffer, offset: 0, shape, dtype, label };
   }
 
-  /** Forget every allocation (the buffers are kept and reused). */
+  /** Start the next pass: allocations map onto the same buffers again. */
   reset(): void {
-    for (const c of this.chunks) c.used = 0;
-    this.current = 0;
+    this.cursor = 0;
   }
 
   get bytesReserved(): number {
-    return this.chunks.reduce((s, c) => s + c.size, 0);
+    return this.slots.reduce((s, c) => s + c.bytes, 0);
   }
 
   destroy(): void {
-    for (const c of this.chunks) c.buffer.destroy();
-    this.chunks = [];
+    for (const c of this.slots) c.buffer.destroy();
+    this.slots = [];
+    this.cursor = 0;
   }
 }

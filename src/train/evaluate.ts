@@ -20,9 +20,11 @@ export interface ValData {
     classNames: string[];
     prompts: TextSet; // classes × promptsPerClass
     promptsPerClass: number;
-    labels: Int32Array; // per val image
-    /** Val images whose label is a held-out composition (compositional zero-shot). */
-    heldOut?: Int32Array;
+    /** Val images to classify (e.g. single-object images) and their class labels. */
+    imageIndex: Int32Array;
+    labels: Int32Array;
+    /** Per classified image: 1 if its label is a held-out composition (compositional zero-shot). */
+    heldOut?: Uint8Array;
   };
 }
 
@@ -93,12 +95,20 @@ export async function evaluate(trainer: Trainer, val: ValData, logitScale: numbe
   if (z) {
     const p = z.prompts;
     const pe = await trainer.embedTexts(p.ids, p.eot, p.lengths, p.N);
-    const zs = zeroShotAccuracy(img, val.Ni, pe, z.classNames.length, z.promptsPerClass, D, z.labels);
+    const n = z.imageIndex.length;
+    const sub = new Float32Array(n * D);
+    z.imageIndex.forEach((i, k) => sub.set(img.subarray(i * D, i * D + D), k * D));
+    const zs = zeroShotAccuracy(sub, n, pe, z.classNames.length, z.promptsPerClass, D, z.labels);
     metrics.zeroShot = zs.accuracy;
-    if (z.heldOut && z.heldOut.length > 0) {
+    if (z.heldOut) {
       let ok = 0;
-      for (const i of z.heldOut) if (zs.predictions[i] === z.labels[i]) ok++;
-      metrics.zeroShotHeldOut = ok / z.heldOut.length;
+      let total = 0;
+      for (let k = 0; k < n; k++) {
+        if (!z.heldOut[k]) continue;
+        total++;
+        if (zs.predictions[k] === z.labels[k]) ok++;
+      }
+      if (total > 0) metrics.zeroShotHeldOut = ok / total;
     }
   }
   return { metrics, emb: { img, txt, D } };

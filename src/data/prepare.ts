@@ -1,0 +1,118 @@
+// Turn a dataset (built-in or uploaded) into what a run needs: a tokenizer trained on the training
+// captions, a seeded batcher, and the validation tensors (every caption of every val image, plus
+// zero-shot prompts when the dataset has class labels).
+import { COLOUR_SHAPE_CLASSES, article } from './builtin/attributes';
+import { type BuiltinDataset, type BuiltinOptions, generateBuiltin } from './builtin/generate';
+import { Batcher } from './batcher';
+import { BpeTokenizer } from './tokenizer';
+import type { TextSet, ValData } from '../train/evaluate';
+import type { TrainData } from '../train/runner';
+
+export const ZERO_SHOT_TEMPLATES = ['{a}', 'a picture of {a}', 'a small {label}', 'a large {label}'];
+
+export interface ImageCaptionSet {
+  name: string;
+  /** (N, 3, S, S) normalised. */
+  images: Float32Array;
+  size: number;
+  captions: string[][];
+  trainIndex: number[];
+  valIndex: number[];
+  /** Optional class label per image (zero-shot), and whether it is a held-out composition. */
+  classes?: { names: string[]; label: Int32Array; heldOut?: Uint8Array };
+  /** RGBA thumbnail of image i (for the UI). */
+  thumbnail(i: number): Uint8ClampedArray;
+}
+
+export function builtinSet(opts: BuiltinOptions = {}): ImageCaptionSet & { source: BuiltinDataset } {
+  const ds = generateBuiltin(opts);
+  // Zero-shot classes: the 64 colour × shape pairs, on single-object images (two-object images
+  // are ambiguous: label -1).
+  const classNames = [...COLOUR_SHAPE_CLASSES];
+  const label = new Int32Array(ds.n).fill(-1);
+  const heldOut = new Uint8Array(ds.n);
+  for (let i = 0; i < ds.n; i++) {
+    const l = ds.labelsOf(i);
+    if (l.objects.length === 1) label[i] = l.pairs[0];
+    heldOut[i] = l.heldOut ? 1 : 0;
+  }
+  return {
+    name: 'builtin',
+    source: ds,
+    images: ds.images,
+    size: ds.size,
+    captions: ds.captions,
+    trainIndex: ds.split.train,
+    valIndex: [...ds.split.val, ...ds.split.valHeldOut],
+    classes: { names: classNames, label, heldOut },
+    thumbnail: (i) => ds.toRgba(i),
+  };
+}
+
+export interface Prepared {
+  tokenizer: BpeTokenizer;
+  val: ValData;
+  /** Truncated captions (longer than the context), counted for the report. */
+  truncated: number;
+  makeData(seed: number, batchSize: number): TrainData;
+}
+
+function encodeAll(tok: BpeTokenizer, texts: string[], T: number): TextSet {
+  const e = tok.encodeBatch(texts, T);
+  return { ids: e.ids, eot: e.eot, lengths: e.lengths, N: texts.length };
+}
+
+export function prepare(set: ImageCaptionSet, contextLength: number, vocabSize = 512): Prepared {
+  const corpus = set.trainIndex.flatMap((i) => set.captions[i]);
+  const tokenizer = BpeTokenizer.train(corpus, { vocabSize });
+  const S = set.size;
+  const px = 3 * S * S;
+  const Ni = set.valIndex.length;
+  const images = new Float32Array(Ni * px);
+  const texts: string[] = [];
+  const captionImage: number[] = [];
+  set.valIndex.forEach((img, k) => {
+    images.set(set.images.subarray(img * px, (img + 1) * px), k * px);
+    for (const c of set.captions[img]) {
+      texts.push(c);
+      captionImage.push(k);
+    }
+  });
+  const captions = encodeAll(tokenizer, texts, contextLength);
+  const val: ValData = { images, Ni, captions, captionImage: Int32Array.from(captionImage) };
+  const cls = set.classes;
+  if (cls) {
+    const idx: number[] = [];
+    set.valIndex.forEach((img, k) => {
+      if (cls.label[img] >= 0) idx.push(k);
+    });
+    if (idx.length > 0) {
+      const prompts = cls.names.flatMap((label) => ZERO_SHOT_TEMPLATES.map((t) => t.replace('{a}', article(label)).replace('{label}', label)));
+      val.zeroShot = {
+        classNames: cls.names,
+        prompts: encodeAll(tokenizer, prompts, contextLength),
+        promptsPerClass: ZERO_SHOT_TEMPLATES.length,
+        imageIndex: Int32Array.from(idx),
+        labels: Int32Array.from(idx.map((k) => cls.label[set.valIndex[k]])),
+        heldOut: cls.heldOut ? Uint8Array.from(idx.map((k) => cls.heldOut?.[set.valIndex[k]] ?? 0)) : undefined,
+      };
+    }
+  }
+  let truncated = 0;
+  return {
+    tokenizer,
+    val,
+    get truncated() {
+      return truncated;
+    },
+    makeData(seed, batchSize) {
+      const batcher = new Batcher(
+        { images: set.images, imageShape: [3, S, S], captions: set.captions },
+        tokenizer,
+        { indices: set.trainIndex, batchSize, contextLength, seed },
+      );
+      truncated = batcher.truncatedCaptions;
+      return { numTrain: set.trainIndex.length, batchAt: (step) => batcher.batchAt(step), val };
+    },
+  };
+}
