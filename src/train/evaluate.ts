@@ -97,7 +97,9 @@ export async function evaluate(trainer: Trainer, val: ValData, logitScale: numbe
     const pe = await trainer.embedTexts(p.ids, p.eot, p.lengths, p.N);
     const n = z.imageIndex.length;
     const sub = new Float32Array(n * D);
-    z.imageIndex.forEach((i, k) => sub.set(img.subarray(i * D, i * D + D), k * D));
+    z.imageIndex.forEach((i, k) => {
+      sub.set(img.subarray(i * D, i * D + D), k * D);
+    });
     const zs = zeroShotAccuracy(sub, n, pe, z.classNames.length, z.promptsPerClass, D, z.labels);
     metrics.zeroShot = zs.accuracy;
     if (z.heldOut) {

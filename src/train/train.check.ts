@@ -54,3 +54,29 @@ const determinism: KernelCheck = {
 };
 
 export const checks: KernelCheck[] = [determinism];
+
+const speed: KernelCheck = {
+  kernel: 'train.speed',
+  name: 'timing probe',
+  heavy: true,
+  async run(gpu0) {
+    const { Gpu } = await import('../gpu/runtime');
+    const gpu = new Gpu(gpu0.device, { profile: true });
+    const { prep, config, h } = setup('separate', { batchSize: 32, steps: 6, warmup: 2, logEvery: 3, evalEvery: 0, checkpointEvery: 0 });
+    const data = prep.makeData(1, h.batchSize);
+    const { Trainer } = await import('./trainer');
+    const tr = new Trainer(gpu, config, h, 1);
+    tr.runStep(data.batchAt(0));
+    await tr.readMetrics();
+    gpu.profiler?.reset();
+    const t0 = performance.now();
+    for (let i = 1; i < 4; i++) tr.runStep(data.batchAt(i));
+    await tr.readMetrics();
+    const wall = (performance.now() - t0) / 3;
+    const rep = (await gpu.profiler?.report()) ?? [];
+    const total = rep.reduce((s, r) => s + r.ms, 0) / 3;
+    tr.destroy();
+    return { kernel: 'train.speed', name: 'timing', ok: true, maxAbsErr: 0, message: `wall ${wall.toFixed(0)} ms/step, gpu ${total.toFixed(0)} ms/step, dispatches ${gpu.stats.dispatches}; ${rep.slice(0, 14).map((r) => `${r.label} ${(r.ms / 3).toFixed(1)}ms×${r.count / 3}`).join(', ')}` };
+  },
+};
+checks.push(speed);

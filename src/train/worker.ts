@@ -1,0 +1,203 @@
+/// <reference lib="webworker" />
+// The training worker: owns the GPU device, the dataset and the run queue. Runs train one after
+// another; the UI thread only sends commands and draws what comes back.
+import { pca2, project2 } from '../analysis/pca';
+import { similarity } from '../analysis/embeddings';
+import { topK } from '../analysis/retrieval';
+import { builtinSet, prepare, type Prepared } from '../data/prepare';
+import { WebGpuUnavailable, acquireDevice, watchDevice } from '../gpu/device';
+import { Gpu } from '../gpu/runtime';
+import { buildLayout, paramCounts } from '../model/params';
+import type { EvalEmbeddings, EvalMetrics } from './evaluate';
+import type { DatasetInfo, DatasetSpec, EvalSnapshot, FromWorker, RunRequest, ToWorker } from './protocol';
+import { runTraining } from './runner';
+import type { Trainer } from './trainer';
+
+const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
+
+interface RunState {
+  req: RunRequest;
+  control: 'run' | 'pause' | 'stop';
+  wake?: () => void;
+  trainer?: Trainer;
+  emb?: EvalEmbeddings;
+}
+
+let gpu: Gpu | null = null;
+let prep: Prepared | null = null;
+const contextLength = 16;
+const runs = new Map<string, RunState>();
+const queue: string[] = [];
+let busy = false;
+
+function snapshot(metrics: EvalMetrics, emb: EvalEmbeddings): EvalSnapshot {
+  const val = prep?.val;
+  const Ni = val?.Ni ?? 0;
+  const D = emb.D;
+  // First caption of each image → paired text embeddings.
+  const paired = new Float32Array(Ni * D);
+  const seen = new Set<number>();
+  val?.captionImage.forEach((img, j) => {
+    if (seen.has(img)) return;
+    seen.add(img);
+    paired.set(emb.txt.subarray(j * D, j * D + D), img * D);
+  });
+  const n = Math.min(16, Ni);
+  const sim = similarity(emb.img, n, paired, n, D);
+  const both = new Float32Array(2 * Ni * D);
+  both.set(emb.img);
+  both.set(paired, Ni * D);
+  const basis = pca2(both, 2 * Ni, D);
+  return {
+    metrics,
+    similarity: { n, values: sim },
+    projection: { n: Ni, image: project2(emb.img, Ni, D, basis), text: project2(paired, Ni, D, basis), explained: basis.explained },
+  };
+}
+
+async function init(spec: DatasetSpec) {
+  try {
+    const { device, caps } = await acquireDevice();
+    gpu = new Gpu(device, { caps });
+    watchDevice(device, (problem) => post({ type: 'gpu-problem', problem }));
+    post({ type: 'ready', adapter: caps.adapterDescription, features: [...caps.features] });
+  } catch (e) {
+    if (e instanceof WebGpuUnavailable) post({ type: 'unsupported', reason: e.reason, message: e.message });
+    else post({ type: 'error', message: `GPU initialisation failed: ${String(e)}` });
+    return;
+  }
+  const set = builtinSet({ seed: spec.seed, count: spec.count, valCount: spec.valCount, heldOutCount: spec.heldOutCount, size: spec.size });
+  prep = prepare(set, contextLength, 512);
+  const S = set.size;
+  const rgba = new Uint8ClampedArray(set.valIndex.length * S * S * 4);
+  set.valIndex.forEach((img, k) => {
+    rgba.set(set.thumbnail(img), k * S * S * 4);
+  });
+  const lens = set.trainIndex.flatMap((i) => set.captions[i].map((c) => prep?.tokenizer.encode(c, 256).length ?? 0));
+  const hist = new Array(Math.max(...lens) + 1).fill(0);
+  for (const l of lens) hist[l]++;
+  const info: DatasetInfo = {
+    name: 'built-in shapes',
+    train: set.trainIndex.length,
+    val: set.valIndex.length,
+    heldOut: set.source.split.valHeldOut.length,
+    captionsPerImage: set.captions[0]?.length ?? 0,
+    vocabSize: prep.tokenizer.vocabSize,
+    contextLength,
+    truncated: prep.truncated,
+    captionLengthHistogram: hist,
+    size: S,
+    valImages: {
+      rgba,
+      captions: set.valIndex.map((i) => set.captions[i]),
+      heldOut: set.valIndex.map((i) => set.source.labelsOf(i).heldOut),
+    },
+  };
+  post({ type: 'dataset', info });
+}
+
+async function pump() {
+  if (busy || !gpu || !prep) return;
+  const id = queue.shift();
+  if (!id) return;
+  const st = runs.get(id);
+  if (!st) return void pump();
+  busy = true;
+  const { req } = st;
+  try {
+    const cfg = { ...req.config, text: { ...req.config.text, vocabSize: prep.tokenizer.vocabSize, contextLength } };
+    post({ type: 'status', id, status: 'running', params: paramCounts(buildLayout(cfg)) });
+    const data = prep.makeData(req.seed, req.hyper.batchSize);
+    const res = await runTraining(gpu, { id, config: cfg, hyper: req.hyper, seed: req.seed }, data, {
+      onSteps: (records, stepsPerSec) => post({ type: 'steps', id, records, stepsPerSec }),
+      onEval: (metrics, emb) => {
+        st.emb = emb;
+        post({ type: 'eval', id, snapshot: snapshot(metrics, emb) });
+      },
+      control: () => st.control,
+      waitWhilePaused: () => new Promise<void>((r) => {
+        st.wake = r;
+      }),
+    });
+    st.trainer?.destroy();
+    st.trainer = res.trainer;
+    post({ type: 'status', id, status: res.stopped ? 'stopped' : 'done' });
+    post({ type: 'done', id, final: res.final ?? null, wallMs: res.wallMs });
+  } catch (e) {
+    post({ type: 'status', id, status: 'error', message: String(e instanceof Error ? e.message : e) });
+  } finally {
+    busy = false;
+    void pump();
+  }
+}
+
+async function retrieve(id: string, q: Extract<ToWorker, { type: 'retrieve' }>['query']) {
+  const st = runs.get(id);
+  if (!st?.trainer || !st.emb || !prep) {
+    post({ type: 'error', id, message: 'retrieval needs a run that has been evaluated at least once' });
+    return;
+  }
+  const { img, txt, D } = st.emb;
+  const val = prep.val;
+  if (q.kind === 'text') {
+    const e = prep.tokenizer.encode(q.text, contextLength);
+    const emb = await st.trainer.embedTexts(e.ids, Int32Array.of(e.eotIndex), Int32Array.of(e.length), 1);
+    const scores = similarity(emb, 1, img, val.Ni, D);
+    const top = topK(scores, q.k);
+    post({ type: 'retrieval', id, query: q.text, kind: 'images', results: top.map((index) => ({ index, score: scores[index] })) });
+  } else {
+    const scores = similarity(img.subarray(q.index * D, q.index * D + D), 1, txt, val.captions.N, D);
+    const top = topK(scores, q.k);
+    post({ type: 'retrieval', id, query: `image #${q.index}`, kind: 'captions', results: top.map((j) => ({ index: val.captionImage[j], score: scores[j] })) });
+  }
+}
+
+self.onmessage = (ev: MessageEvent<ToWorker>) => {
+  const m = ev.data;
+  switch (m.type) {
+    case 'init':
+      void init(m.dataset).then(pump);
+      break;
+    case 'enqueue':
+      runs.set(m.run.id, { req: m.run, control: 'run' });
+      queue.push(m.run.id);
+      post({ type: 'status', id: m.run.id, status: 'queued' });
+      void pump();
+      break;
+    case 'pause': {
+      const st = runs.get(m.id);
+      if (st) {
+        st.control = 'pause';
+        post({ type: 'status', id: m.id, status: 'paused' });
+      }
+      break;
+    }
+    case 'resume': {
+      const st = runs.get(m.id);
+      if (st) {
+        st.control = 'run';
+        st.wake?.();
+        post({ type: 'status', id: m.id, status: 'running' });
+      }
+      break;
+    }
+    case 'stop':
+    case 'delete': {
+      const st = runs.get(m.id);
+      const qi = queue.indexOf(m.id);
+      if (qi >= 0) queue.splice(qi, 1);
+      if (st) {
+        st.control = 'stop';
+        st.wake?.();
+        if (m.type === 'delete') {
+          st.trainer?.destroy();
+          runs.delete(m.id);
+        } else if (qi >= 0) post({ type: 'status', id: m.id, status: 'stopped' });
+      }
+      break;
+    }
+    case 'retrieve':
+      void retrieve(m.id, m.query);
+      break;
+  }
+};
