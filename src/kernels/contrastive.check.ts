@@ -123,15 +123,20 @@ async function runGpu(gpu: Gpu, kind: 'infonce' | 'siglip', c: Inputs): Promise<
 }
 
 // ---------------------------------------------------------------- tolerances
-// f32 logits carry an absolute error ~ s·1e-7·√D; exp() turns it into a relative error of each
-// softmax/sigmoid weight, so gradient errors scale with s times the gradient's own size. Per-row
-// sums over B terms and the final B-term reductions add ~√B·1e-7 relative.
+// Calibrated on SwiftShader with ~8× headroom over the worst observed error. The loss is a sum of
+// log-sum-exps of f32 logits (absolute error ~ s·1e-7 each). A gradient element sums B products
+// with f32 weights, so its error relative to the largest gradient element grows like √B
+// (observed ~4e-7 at B=3, 1e-6 at B=257, 4e-6 at B=4096); the scalars sum B² such terms.
 function lossTol(s: number, B: number): Tolerance {
-  return { atol: 2e-6 * (1 + s) * Math.sqrt(Math.log2(B) + 1), rtol: 1e-5 };
+  return { atol: 5e-7 * (1 + s) * Math.sqrt(Math.log2(B) + 1), rtol: 1e-5 };
 }
 /** For a gradient array whose reference (×g) has largest magnitude `scale`. */
-function gradTol(s: number, scale: number): Tolerance {
-  return { atol: 2e-6 * (1 + s) * scale + 1e-9, rtol: 1e-4 };
+function gradTol(B: number, scale: number): Tolerance {
+  return { atol: 2e-6 * (1 + Math.sqrt(B) / 4) * scale + 1e-12, rtol: 1e-4 };
+}
+/** For dT / dBias with reference (×g) `ref`. */
+function scalarTol(s: number, g: number, ref: number): Tolerance {
+  return { atol: 1e-6 * (1 + s) * g * (1 + Math.abs(ref)), rtol: 1e-4 };
 }
 
 function compareAll(kind: 'infonce' | 'siglip', name: string, c: Inputs, got: GpuOut): CheckResult {
@@ -142,13 +147,12 @@ function compareAll(kind: 'infonce' | 'siglip', name: string, c: Inputs, got: Gp
   const xyScale = g * Math.max(maxAbs(ref.dImg), maxAbs(ref.dTxt));
   const parts = [
     { label: 'loss', actual: [got.loss], expected: [ref.loss], tol: lossTol(s, c.B) },
-    { label: 'dImg', actual: got.dX, expected: accumulated(c.dX0, g, ref.dImg), tol: gradTol(s, xyScale) },
-    { label: 'dTxt', actual: got.dY, expected: accumulated(c.dY0, g, ref.dTxt), tol: gradTol(s, xyScale) },
-    // Scalars: a sum over B² terms, whose magnitudes are ~|G|·|l| ≤ s/B per row, i.e. ≲ s in total.
-    { label: 'dT', actual: got.dT, expected: [c.dT0[0] + g * ref.dT], tol: gradTol(s, g * (Math.abs(ref.dT) + 1)) },
+    { label: 'dImg', actual: got.dX, expected: accumulated(c.dX0, g, ref.dImg), tol: gradTol(c.B, xyScale) },
+    { label: 'dTxt', actual: got.dY, expected: accumulated(c.dY0, g, ref.dTxt), tol: gradTol(c.B, xyScale) },
+    { label: 'dT', actual: got.dT, expected: [c.dT0[0] + g * ref.dT], tol: scalarTol(s, g, ref.dT) },
   ];
   if (ref.dB !== undefined) {
-    parts.push({ label: 'dBias', actual: got.dB, expected: [c.dB0[0] + g * ref.dB], tol: gradTol(s, g * (Math.abs(ref.dB) + 1)) });
+    parts.push({ label: 'dBias', actual: got.dB, expected: [c.dB0[0] + g * ref.dB], tol: scalarTol(s, g, ref.dB) });
   }
   return judge(`contrastive.${kind}`, name, parts);
 }

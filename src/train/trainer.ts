@@ -10,6 +10,7 @@ import { clipLoss, encodeImage, encodeText } from '../model/clip';
 import type { ClipConfig } from '../model/config';
 import { type ModelInstance, createModel } from '../model/instance';
 import recordCode from '../../shaders/record_metrics.wgsl?raw';
+import { type CheckpointMeta, readCheckpoint, writeCheckpoint } from './checkpoint';
 import type { TrainHyper } from './hyper';
 
 const recordShader = { name: 'record_metrics', code: recordCode };
@@ -171,6 +172,27 @@ export class Trainer {
       out.set(got.subarray(0, (hi - lo) * E), lo * E);
     }
     return out;
+  }
+
+  /** A safetensors checkpoint of params + Adam state at the current step (reads the arena back). */
+  async saveCheckpoint(tokenizer: unknown, seed: number): Promise<Uint8Array> {
+    if (this.pending.length) throw new Error('read metrics before checkpointing');
+    const a = this.model.arena;
+    const [params, m, v] = await Promise.all([this.gpu.read(a.flat('params')), this.gpu.read(a.flat('m')), this.gpu.read(a.flat('v'))]);
+    return writeCheckpoint(a.layout, { params, m, v }, { config: this.cfg, tokenizer, step: this.step, seed, hyper: this.hyper });
+  }
+
+  /** Restore params, Adam state and the step from a checkpoint of the same config. */
+  loadCheckpoint(bytes: Uint8Array): CheckpointMeta {
+    const a = this.model.arena;
+    const { meta, state } = readCheckpoint(bytes, a.layout);
+    if (!state) throw new Error('checkpoint has no state');
+    this.gpu.upload(a.flat('params'), state.params);
+    this.gpu.upload(a.flat('m'), state.m);
+    this.gpu.upload(a.flat('v'), state.v);
+    this.step = meta.step;
+    this.pending = [];
+    return meta;
   }
 
   /** Snapshot of all parameters (for checkpoints and tests). */

@@ -1,0 +1,85 @@
+// Headless experiment page: runs an experiment's runs through the SAME worker the playground uses
+// and returns every run's curves and metrics to scripts/experiment.mjs.
+import type { EvalMetrics } from '../train/evaluate';
+import type { FromWorker, ToWorker } from '../train/protocol';
+import type { ParamCounts } from '../model/params';
+import { experimentRuns, validateExperiment } from './spec';
+
+export interface RunResultJson {
+  id: string;
+  preset: string;
+  seed: number;
+  params?: ParamCounts;
+  curve: { step: number; loss: number; gradNorm: number; logitScale: number; lr: number }[];
+  evals: EvalMetrics[];
+  final: EvalMetrics | null;
+  wallMs: number;
+  status: string;
+  message?: string;
+}
+
+declare global {
+  interface Window {
+    runExperiment(spec: unknown): Promise<{ adapter: string; runs: RunResultJson[] }>;
+  }
+}
+
+const log = (s: string) => {
+  console.log(s);
+  const el = document.getElementById('log');
+  if (el) el.textContent += `\n${s}`;
+};
+
+window.runExperiment = (raw) =>
+  new Promise((resolve, reject) => {
+    const spec = validateExperiment(raw);
+    const { dataset, runs } = experimentRuns(spec);
+    const worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module' });
+    const send = (m: ToWorker) => worker.postMessage(m);
+    const results = new Map<string, RunResultJson>(
+      runs.map((r) => [r.id, { id: r.id, preset: r.preset, seed: r.seed, curve: [], evals: [], final: null, wallMs: 0, status: 'queued' }]),
+    );
+    let adapter = '';
+    let remaining = runs.length;
+    worker.onmessage = (ev: MessageEvent<FromWorker>) => {
+      const m = ev.data;
+      if (m.type === 'ready') adapter = m.adapter;
+      else if (m.type === 'unsupported') reject(new Error(m.message));
+      else if (m.type === 'dataset') {
+        log(`dataset: ${m.info.train} train, ${m.info.val} val, vocab ${m.info.vocabSize}`);
+        for (const r of runs) send({ type: 'enqueue', run: r });
+      } else if (m.type === 'status') {
+        const r = results.get(m.id);
+        if (!r) return;
+        r.status = m.status;
+        if (m.params) r.params = m.params;
+        if (m.message) r.message = m.message;
+        log(`${m.id}: ${m.status}${m.message ? ` (${m.message})` : ''}`);
+        if (m.status === 'error') {
+          remaining--;
+          if (remaining === 0) resolve({ adapter, runs: [...results.values()] });
+        }
+      } else if (m.type === 'steps') {
+        const r = results.get(m.id);
+        r?.curve.push(...m.records.map((x) => ({ step: x.step, loss: x.loss, gradNorm: x.gradNorm, logitScale: x.logitScale, lr: x.lr })));
+        const last = m.records[m.records.length - 1];
+        if (last) log(`${m.id}: step ${last.step} loss ${last.loss.toFixed(4)} (${m.stepsPerSec.toFixed(2)} steps/s)`);
+      } else if (m.type === 'eval') {
+        results.get(m.id)?.evals.push(m.snapshot.metrics);
+      } else if (m.type === 'done') {
+        const r = results.get(m.id);
+        if (r) {
+          r.final = m.final;
+          r.wallMs = m.wallMs;
+        }
+        remaining--;
+        log(`${m.id}: done, R@1 i2t ${m.final?.i2t[1]?.toFixed(3)} (${(m.wallMs / 1000).toFixed(0)} s)`);
+        if (remaining === 0) {
+          worker.terminate();
+          resolve({ adapter, runs: [...results.values()] });
+        }
+      } else if (m.type === 'error') log(`error: ${m.message}`);
+      else if (m.type === 'gpu-problem') log(`GPU problem: ${JSON.stringify(m.problem)}`);
+    };
+    send({ type: 'init', dataset });
+  });
