@@ -5,6 +5,9 @@ import { dotRows } from './embeddings';
 export interface RecallAtK {
   i2t: Record<number, number>;
   t2i: Record<number, number>;
+  /** Per image (with captions): 0-based rank of its best caption. Per caption: rank of its image. */
+  i2tRanks: number[];
+  t2iRanks: number[];
 }
 
 /** Rank (0-based) of the best-scoring target among `targets` when scoring all candidates. */
@@ -54,7 +57,7 @@ export function recallAtK(
     i2t[k] = frac(i2tRanks, k);
     t2i[k] = frac(t2iRanks, k);
   }
-  return { i2t, t2i };
+  return { i2t, t2i, i2tRanks, t2iRanks };
 }
 
 /** Indices of the top-k scores, best first. */

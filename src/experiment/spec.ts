@@ -1,6 +1,6 @@
 // The experiment file (`npm run experiment -- experiments/x.json`): presets × seeds on one dataset,
 // with shared model overrides and hyper-parameters. Validated strictly: unknown keys are errors.
-import { type ClipConfig, type DeepPartial, type LossKind } from '../model/config';
+import type { ClipConfig, DeepPartial, LossKind } from '../model/config';
 import { PRESET_NAMES, presetConfig } from '../model/registry';
 import { resolveSharing } from '../model/sharing';
 import { DEFAULT_HYPER, type TrainHyper, validateHyper } from '../train/hyper';

@@ -41,6 +41,8 @@ export interface EvalMetrics {
   logitScale: number;
   zeroShot?: number;
   zeroShotHeldOut?: number;
+  /** Per-example outcomes (for the Multi-Bootstrap, which resamples evaluation examples). */
+  perExample?: { i2tRank: number[]; t2iRank: number[] };
 }
 
 export interface EvalEmbeddings {
@@ -90,6 +92,7 @@ export async function evaluate(trainer: Trainer, val: ValData, logitScale: numbe
     uniformityText: uniformity(pairedTxt, val.Ni, D),
     modalityGap: modalityGap(img, val.Ni, txt, c.N, D),
     logitScale,
+    perExample: { i2tRank: r.i2tRanks, t2iRank: r.t2iRanks },
   };
   const z = val.zeroShot;
   if (z) {

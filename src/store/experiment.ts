@@ -1,0 +1,170 @@
+// The experiment: everything needed to reproduce a comparison (dataset spec, model size, sharing
+// knobs, loss, hyper-parameters, runs as preset × seed). It serialises to the URL hash and to a JSON
+// file; parseExperiment validates untrusted JSON before anything touches the store.
+import { type ClipConfig, DEFAULT_CONFIG, type LossKind } from '../model/config';
+import { type ParamCounts, buildLayout, paramCounts } from '../model/params';
+import { PRESET_NAMES, presetConfig } from '../model/registry';
+import type { LayerSharing } from '../model/sharing';
+import { DEFAULT_HYPER, HYPER_RULES, type TrainHyper, validateHyper } from '../train/hyper';
+import { DEFAULT_DATASET, type DatasetSpec } from '../train/protocol';
+import { type Schema, checkSchema, overlay } from './schema';
+
+export interface ModelSettings {
+  vision: { imageSize: number; patchSize: number; width: number; depth: number; heads: number; mlpRatio: number };
+  text: { width: number; depth: number; heads: number; mlpRatio: number };
+  embedDim: number;
+  /** Modality-specific layers for separate-first-k / separate-last-k. */
+  k: number;
+  /** Per-layer sharing for the custom preset (rows = max depth). */
+  matrix: LayerSharing[];
+}
+
+export interface PlannedRun {
+  preset: string;
+  seed: number;
+}
+
+export interface Experiment {
+  dataset: DatasetSpec;
+  model: ModelSettings;
+  loss: LossKind;
+  hyper: TrainHyper;
+  /** Selection for "Add to queue" / "Train": one run per preset × seed. */
+  presets: string[];
+  seeds: number[];
+  runs: PlannedRun[];
+}
+
+const d = DEFAULT_CONFIG;
+export const DEFAULT_EXPERIMENT: Experiment = {
+  dataset: { ...DEFAULT_DATASET },
+  model: {
+    vision: { imageSize: d.vision.imageSize, patchSize: d.vision.patchSize, width: d.vision.width, depth: d.vision.depth, heads: d.vision.heads, mlpRatio: d.vision.mlpRatio },
+    text: { width: d.text.width, depth: d.text.depth, heads: d.text.heads, mlpRatio: d.text.mlpRatio },
+    embedDim: d.embedDim,
+    k: 1,
+    matrix: [
+      { attn: false, mlp: false, ln: false },
+      { attn: true, mlp: false, ln: false },
+      { attn: true, mlp: true, ln: false },
+      { attn: true, mlp: true, ln: true },
+    ],
+  },
+  loss: 'infonce',
+  hyper: { ...DEFAULT_HYPER },
+  presets: ['separate', 'shared-all'],
+  seeds: [0],
+  runs: [],
+};
+
+const int = (min: number, max: number): Schema => ({ kind: 'int', min, max });
+const MAX_SEED = 2 ** 31 - 1;
+const towerFields = { width: int(2, 1024), depth: int(1, 24), heads: int(1, 64), mlpRatio: int(1, 8) };
+
+export const EXPERIMENT_SCHEMA: Schema = {
+  kind: 'obj',
+  fields: {
+    dataset: {
+      kind: 'obj',
+      fields: {
+        kind: { kind: 'enum', values: ['builtin'] },
+        seed: int(0, MAX_SEED),
+        count: int(16, 100_000),
+        valCount: int(4, 20_000),
+        heldOutCount: int(0, 20_000),
+        size: int(8, 128),
+      },
+    },
+    model: {
+      kind: 'obj',
+      fields: {
+        vision: { kind: 'obj', fields: { imageSize: int(4, 128), patchSize: int(1, 64), ...towerFields } },
+        text: { kind: 'obj', fields: towerFields },
+        embedDim: int(2, 1024),
+        k: int(0, 24),
+        matrix: { kind: 'arr', max: 24, of: { kind: 'obj', fields: { attn: { kind: 'bool' }, mlp: { kind: 'bool' }, ln: { kind: 'bool' } } } },
+      },
+    },
+    loss: { kind: 'enum', values: ['infonce', 'siglip'] },
+    hyper: {
+      kind: 'obj',
+      fields: Object.fromEntries(
+        Object.entries(HYPER_RULES).map(([k, r]) => [k, { kind: r.int ? 'int' : 'num', min: r.min, max: r.max } as Schema]),
+      ),
+    },
+    presets: { kind: 'arr', max: 16, of: { kind: 'enum', values: PRESET_NAMES } },
+    seeds: { kind: 'arr', max: 32, of: int(0, MAX_SEED) },
+    runs: { kind: 'arr', max: 64, of: { kind: 'obj', fields: { preset: { kind: 'enum', values: PRESET_NAMES }, seed: int(0, MAX_SEED) } } },
+  },
+};
+
+/** Rows of the sharing matrix follow the deeper tower: pad with "not shared" or truncate. */
+export function fitMatrix(m: LayerSharing[], depth: number): LayerSharing[] {
+  return Array.from({ length: depth }, (_, l) => ({ ...(m[l] ?? { attn: false, mlp: false, ln: false }) }));
+}
+
+export type ParseResult = { ok: true; value: Experiment } | { ok: false; error: string };
+
+/** Validate untrusted JSON text and overlay it on `base`. Never throws. */
+export function parseExperiment(text: string, base: Experiment = DEFAULT_EXPERIMENT): ParseResult {
+  if (text.length > 200_000) return { ok: false, error: 'experiment JSON is too large (over 200 kB)' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  const problem = checkSchema(EXPERIMENT_SCHEMA, raw);
+  if (problem) return { ok: false, error: problem };
+  const value = overlay(base, raw);
+  const hyperErrors = Object.values(validateHyper(value.hyper));
+  if (hyperErrors.length) return { ok: false, error: `experiment.hyper: ${hyperErrors[0]}` };
+  value.model = { ...value.model, matrix: fitMatrix(value.model.matrix, Math.max(value.model.vision.depth, value.model.text.depth)) };
+  return { ok: true, value };
+}
+
+export const serializeExperiment = (e: Experiment) => JSON.stringify(e);
+
+/** The full config of one preset under the current model settings. */
+export function runConfig(preset: string, m: ModelSettings, loss: LossKind, vocab?: { vocabSize: number; contextLength: number }): ClipConfig {
+  const sharing =
+    preset === 'custom'
+      ? { preset: 'custom' as const, matrix: fitMatrix(m.matrix, Math.max(m.vision.depth, m.text.depth)) }
+      : preset === 'separate-first-k' || preset === 'separate-last-k'
+        ? { preset, k: m.k }
+        : undefined;
+  return presetConfig(preset, {
+    vision: { ...m.vision },
+    text: { ...m.text, ...(vocab ?? {}) },
+    embedDim: m.embedDim,
+    loss,
+    ...(sharing ? { sharing } : {}),
+  });
+}
+
+export type ModelField = 'vision.imageSize' | 'vision.patchSize' | 'vision.heads' | 'text.heads' | 'sharing';
+
+/** Field-level problems of the model settings for a preset (empty when it builds). */
+export function modelProblems(preset: string, m: ModelSettings, loss: LossKind, datasetSize: number): Partial<Record<ModelField, string>> {
+  const out: Partial<Record<ModelField, string>> = {};
+  const v = m.vision;
+  if (v.imageSize !== datasetSize) out['vision.imageSize'] = `image size must equal the dataset image size (${datasetSize})`;
+  if (v.imageSize % v.patchSize !== 0) out['vision.patchSize'] = `patch size must divide the image size (${v.imageSize})`;
+  if (v.width % v.heads !== 0) out['vision.heads'] = `heads must divide the vision width (${v.width})`;
+  if (m.text.width % m.text.heads !== 0) out['text.heads'] = `heads must divide the text width (${m.text.width})`;
+  try {
+    buildLayout(runConfig(preset, m, loss));
+  } catch (e) {
+    out.sharing = e instanceof Error ? e.message : String(e);
+  }
+  return out;
+}
+
+/** Live parameter counts of a preset, or the error that stops it from building. */
+export function presetCounts(preset: string, m: ModelSettings, loss: LossKind, vocab?: { vocabSize: number; contextLength: number }): { counts?: ParamCounts; error?: string } {
+  try {
+    return { counts: paramCounts(buildLayout(runConfig(preset, m, loss, vocab))) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}

@@ -1,0 +1,83 @@
+// Runs slice: one entry per run (planned or sent to the worker), with its metric history. Step
+// records are appended as they arrive; charts read them through throttled subscriptions.
+import type { StateCreator } from 'zustand';
+import type { ParamCounts } from '../model/params';
+import type { EvalMetrics } from '../train/evaluate';
+import type { EvalSnapshot, RunRequest, RunStatus } from '../train/protocol';
+import type { StepRecord } from '../train/trainer';
+import type { State } from './types';
+
+export type RunPhase = RunStatus | 'planned';
+
+export interface RunInfo {
+  id: string;
+  label: string;
+  preset: string;
+  seed: number;
+  color: string;
+  status: RunPhase;
+  message?: string;
+  request?: RunRequest;
+  params?: ParamCounts;
+  steps: StepRecord[];
+  stepsPerSec: number;
+  evals: EvalMetrics[];
+  snapshot?: EvalSnapshot;
+  final?: EvalMetrics | null;
+  wallMs?: number;
+}
+
+export const PALETTE = ['#3a5bd9', '#d9480f', '#2b8a3e', '#ae3ec9', '#e8590c', '#0b7285', '#c2255c', '#5c940d', '#862e9c', '#495057'];
+
+export interface RunsSlice {
+  runs: Record<string, RunInfo>;
+  order: string[];
+  nextRun: number;
+  addRuns(list: { preset: string; seed: number }[]): void;
+  clearRuns(): void;
+  patchRun(id: string, patch: Partial<RunInfo>): void;
+  appendSteps(id: string, records: StepRecord[], stepsPerSec: number): void;
+  addEval(id: string, snapshot: EvalSnapshot): void;
+  removeRun(id: string): void;
+}
+
+export const createRunsSlice: StateCreator<State, [], [], RunsSlice> = (set) => ({
+  runs: {},
+  order: [],
+  nextRun: 0,
+  addRuns: (list) =>
+    set((s) => {
+      const runs = { ...s.runs };
+      const order = [...s.order];
+      let n = s.nextRun;
+      for (const { preset, seed } of list) {
+        const id = `run-${n}`;
+        const same = order.filter((o) => runs[o].preset === preset && runs[o].seed === seed).length;
+        const label = `${preset} · seed ${seed}${same ? ` (${same + 1})` : ''}`;
+        runs[id] = { id, label, preset, seed, color: PALETTE[n % PALETTE.length], status: 'planned', steps: [], stepsPerSec: 0, evals: [] };
+        order.push(id);
+        n++;
+      }
+      return { runs, order, nextRun: n };
+    }),
+  clearRuns: () => set({ runs: {}, order: [] }),
+  patchRun: (id, patch) =>
+    set((s) => (s.runs[id] ? { runs: { ...s.runs, [id]: { ...s.runs[id], ...patch } } } : {})),
+  appendSteps: (id, records, stepsPerSec) =>
+    set((s) => {
+      const r = s.runs[id];
+      if (!r) return {};
+      return { runs: { ...s.runs, [id]: { ...r, steps: r.steps.concat(records), stepsPerSec } } };
+    }),
+  addEval: (id, snapshot) =>
+    set((s) => {
+      const r = s.runs[id];
+      if (!r) return {};
+      return { runs: { ...s.runs, [id]: { ...r, snapshot, evals: [...r.evals, snapshot.metrics] } } };
+    }),
+  removeRun: (id) =>
+    set((s) => {
+      const { [id]: _gone, ...runs } = s.runs;
+      return { runs, order: s.order.filter((o) => o !== id) };
+    }),
+});

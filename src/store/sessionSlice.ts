@@ -1,0 +1,38 @@
+// Session slice: what the worker told us about the GPU and the dataset, retrieval answers, messages.
+import type { StateCreator } from 'zustand';
+import type { DatasetInfo, FromWorker } from '../train/protocol';
+import type { State } from './types';
+
+export type GpuState =
+  | { kind: 'starting' }
+  | { kind: 'ready'; adapter: string; features: string[] }
+  | { kind: 'unsupported'; reason: 'no-webgpu' | 'no-adapter' | 'device-failed'; message: string }
+  | { kind: 'failed'; message: string };
+
+export type Retrieval = Extract<FromWorker, { type: 'retrieval' }> & { runId: string };
+
+export interface SessionSlice {
+  gpu: GpuState;
+  dataset: DatasetInfo | null;
+  retrieval: Retrieval | null;
+  retrievalPending: boolean;
+  messages: string[];
+  setGpu(gpu: GpuState): void;
+  setDatasetInfo(info: DatasetInfo | null): void;
+  setRetrieval(r: Retrieval | null, pending?: boolean): void;
+  pushMessage(m: string): void;
+  dismissMessage(i: number): void;
+}
+
+export const createSessionSlice: StateCreator<State, [], [], SessionSlice> = (set) => ({
+  gpu: { kind: 'starting' },
+  dataset: null,
+  retrieval: null,
+  retrievalPending: false,
+  messages: [],
+  setGpu: (gpu) => set({ gpu }),
+  setDatasetInfo: (dataset) => set({ dataset }),
+  setRetrieval: (retrieval, pending = false) => set({ retrieval, retrievalPending: pending }),
+  pushMessage: (m) => set((s) => ({ messages: [...s.messages.slice(-4), m] })),
+  dismissMessage: (i) => set((s) => ({ messages: s.messages.filter((_, j) => j !== i) })),
+});

@@ -1,0 +1,5 @@
+import type { RunsSlice } from './runsSlice';
+import type { SessionSlice } from './sessionSlice';
+import type { SettingsSlice } from './settingsSlice';
+
+export type State = SettingsSlice & RunsSlice & SessionSlice;
