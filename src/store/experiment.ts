@@ -1,7 +1,7 @@
 // The experiment: everything needed to reproduce a comparison (dataset spec, model size, sharing
 // knobs, loss, hyper-parameters, runs as preset × seed). It serialises to the URL hash and to a JSON
 // file; parseExperiment validates untrusted JSON before anything touches the store.
-import { type ClipConfig, DEFAULT_CONFIG, type LossKind } from '../model/config';
+import { type ClipConfig, DEFAULT_CONFIG, type LossKind, type SharingSpec } from '../model/config';
 import { type ParamCounts, buildLayout, paramCounts } from '../model/params';
 import { PRESET_NAMES, presetConfig } from '../model/registry';
 import type { LayerSharing } from '../model/sharing';
@@ -127,9 +127,9 @@ export const serializeExperiment = (e: Experiment) => JSON.stringify(e);
 
 /** The full config of one preset under the current model settings. */
 export function runConfig(preset: string, m: ModelSettings, loss: LossKind, vocab?: { vocabSize: number; contextLength: number }): ClipConfig {
-  const sharing =
+  const sharing: SharingSpec | undefined =
     preset === 'custom'
-      ? { preset: 'custom' as const, matrix: fitMatrix(m.matrix, Math.max(m.vision.depth, m.text.depth)) }
+      ? { preset: 'custom', matrix: fitMatrix(m.matrix, Math.max(m.vision.depth, m.text.depth)) }
       : preset === 'separate-first-k' || preset === 'separate-last-k'
         ? { preset, k: m.k }
         : undefined;

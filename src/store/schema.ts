@@ -11,25 +11,25 @@ export type Schema =
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
-const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
+const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
 
 /** The first problem found as "path: message", or null when `v` fits the schema. */
 export function checkSchema(s: Schema, v: unknown, path = 'experiment'): string | null {
   switch (s.kind) {
     case 'int':
     case 'num': {
-      if (typeof v !== 'number' || !Number.isFinite(v)) return `${path}: expected a number, got ${describe(v)}`;
+      if (typeof v !== 'number' || !Number.isFinite(v)) return `${path}: expected a number, got ${typeName(v)}`;
       if (s.kind === 'int' && !Number.isInteger(v)) return `${path}: expected an integer, got ${v}`;
       if (v < s.min || v > s.max) return `${path}: must be between ${s.min} and ${s.max}, got ${v}`;
       return null;
     }
     case 'enum':
-      if (typeof v !== 'string') return `${path}: expected one of ${s.values.join(', ')}, got ${describe(v)}`;
+      if (typeof v !== 'string') return `${path}: expected one of ${s.values.join(', ')}, got ${typeName(v)}`;
       return s.values.includes(v) ? null : `${path}: unknown value "${v.slice(0, 40)}" (expected one of ${s.values.join(', ')})`;
     case 'bool':
-      return typeof v === 'boolean' ? null : `${path}: expected true or false, got ${describe(v)}`;
+      return typeof v === 'boolean' ? null : `${path}: expected true or false, got ${typeName(v)}`;
     case 'arr': {
-      if (!Array.isArray(v)) return `${path}: expected a list, got ${describe(v)}`;
+      if (!Array.isArray(v)) return `${path}: expected a list, got ${typeName(v)}`;
       if (v.length > s.max) return `${path}: at most ${s.max} entries, got ${v.length}`;
       for (let i = 0; i < v.length; i++) {
         const e = checkSchema(s.of, v[i], `${path}[${i}]`);
@@ -39,7 +39,7 @@ export function checkSchema(s: Schema, v: unknown, path = 'experiment'): string 
     }
     case 'obj': {
       if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.getPrototypeOf(v) !== Object.prototype) {
-        return `${path}: expected an object, got ${describe(v)}`;
+        return `${path}: expected an object, got ${typeName(v)}`;
       }
       for (const key of Object.keys(v)) {
         if (FORBIDDEN.has(key)) return `${path}: forbidden key "${key}"`;

@@ -1,6 +1,6 @@
 // Session slice: what the worker told us about the GPU and the dataset, retrieval answers, messages.
 import type { StateCreator } from 'zustand';
-import type { DatasetInfo, FromWorker } from '../train/protocol';
+import type { DatasetInfo, DatasetSpec, FromWorker } from '../train/protocol';
 import type { State } from './types';
 
 export type GpuState =
@@ -14,11 +14,14 @@ export type Retrieval = Extract<FromWorker, { type: 'retrieval' }> & { runId: st
 export interface SessionSlice {
   gpu: GpuState;
   dataset: DatasetInfo | null;
+  /** The dataset spec the worker was started with (edits apply on Generate). */
+  activeDataset: DatasetSpec | null;
   retrieval: Retrieval | null;
   retrievalPending: boolean;
   messages: string[];
   setGpu(gpu: GpuState): void;
   setDatasetInfo(info: DatasetInfo | null): void;
+  setActiveDataset(spec: DatasetSpec): void;
   setRetrieval(r: Retrieval | null, pending?: boolean): void;
   pushMessage(m: string): void;
   dismissMessage(i: number): void;
@@ -27,11 +30,13 @@ export interface SessionSlice {
 export const createSessionSlice: StateCreator<State, [], [], SessionSlice> = (set) => ({
   gpu: { kind: 'starting' },
   dataset: null,
+  activeDataset: null,
   retrieval: null,
   retrievalPending: false,
   messages: [],
   setGpu: (gpu) => set({ gpu }),
   setDatasetInfo: (dataset) => set({ dataset }),
+  setActiveDataset: (activeDataset) => set({ activeDataset }),
   setRetrieval: (retrieval, pending = false) => set({ retrieval, retrievalPending: pending }),
   pushMessage: (m) => set((s) => ({ messages: [...s.messages.slice(-4), m] })),
   dismissMessage: (i) => set((s) => ({ messages: s.messages.filter((_, j) => j !== i) })),

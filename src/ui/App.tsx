@@ -1,26 +1,46 @@
-// Placeholder shell until the playground panels land: checks WebGPU and links the kernel check.
-import { useEffect, useState } from 'react';
-import { WebGpuUnavailable, acquireDevice } from '../gpu/device';
+// The playground: settings (dataset, model, training), the run queue, comparison views, results,
+// retrieval. The worker owns the GPU; this tree only reads the store and calls store actions.
+import { useEffect } from 'react';
+import { WebGpuUnavailable } from '../gpu/device';
+import { boot } from '../store/client';
+import { useStore } from '../store/store';
+import { Header } from './Header';
+import { Messages } from './Messages';
+import { Comparison, PerRunViews } from './panels/Comparison';
+import { DatasetPanel } from './panels/DatasetPanel';
+import { ModelPanel } from './panels/ModelPanel';
+import { ResultsTable } from './panels/ResultsTable';
+import { RetrievalExplorer } from './panels/RetrievalExplorer';
+import { RunQueue } from './panels/RunQueue';
+import { TrainingPanel } from './panels/TrainingPanel';
 import { Unsupported } from './Unsupported';
 
+let booted = false;
+
 export function App() {
-  const [state, setState] = useState<{ ok?: string; err?: WebGpuUnavailable }>({});
+  const gpu = useStore((s) => s.gpu);
   useEffect(() => {
-    acquireDevice()
-      .then(({ device, caps }) => {
-        setState({ ok: caps.adapterDescription || 'WebGPU adapter' });
-        device.destroy();
-      })
-      .catch((e) => setState({ err: e instanceof WebGpuUnavailable ? e : new WebGpuUnavailable('device-failed', String(e)) }));
+    if (booted) return;
+    booted = true;
+    boot();
   }, []);
-  if (state.err) return <Unsupported error={state.err} />;
+  if (gpu.kind === 'unsupported') return <Unsupported error={new WebGpuUnavailable(gpu.reason, gpu.message)} />;
   return (
-    <main>
-      <h1>ShareLab</h1>
-      <p>{state.ok ? `GPU ready: ${state.ok}` : 'Looking for a GPU…'}</p>
-      <p>
-        <a href="/kernels.html">Kernel check</a>
-      </p>
-    </main>
+    <>
+      <Header />
+      <main>
+        <Messages />
+        <div className="settings">
+          <DatasetPanel />
+          <ModelPanel />
+          <TrainingPanel />
+        </div>
+        <RunQueue />
+        <Comparison />
+        <ResultsTable />
+        <PerRunViews />
+        <RetrievalExplorer />
+      </main>
+    </>
   );
 }

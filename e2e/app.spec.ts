@@ -1,0 +1,148 @@
+// The playground end to end on the browser GPU (SwiftShader): tiny settings from the URL hash, two
+// presets trained, every view has data, the hash round-trips, retrieval answers, hostile hashes are
+// refused with a message, and the console stays clean. Screenshots go to test-results/screens/.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { type Page, expect, test } from '@playwright/test';
+
+const TINY = {
+  dataset: { kind: 'builtin', seed: 0, count: 128, valCount: 48, heldOutCount: 16, size: 16 },
+  model: {
+    vision: { imageSize: 16, patchSize: 8, width: 16, depth: 1, heads: 2, mlpRatio: 2 },
+    text: { width: 16, depth: 1, heads: 2, mlpRatio: 2 },
+    embedDim: 16,
+  },
+  loss: 'infonce',
+  hyper: { batchSize: 16, steps: 6, logEvery: 3, evalEvery: 3, warmup: 1 },
+  presets: ['separate', 'shared-all'],
+  seeds: [0],
+  runs: [
+    { preset: 'separate', seed: 0 },
+    { preset: 'shared-all', seed: 0 },
+  ],
+};
+
+const SCREENS = 'test-results/screens';
+const hashOf = (v: unknown) => `/#${encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v))}`;
+
+function watchConsole(page: Page) {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${String(e)}`));
+  return problems;
+}
+
+async function shot(page: Page, testId: string, name: string) {
+  await page.getByTestId(testId).screenshot({ path: `${SCREENS}/${name}.png` });
+}
+
+test('playground trains two presets and compares them', async ({ page, context }) => {
+  mkdirSync(SCREENS, { recursive: true });
+  const problems = watchConsole(page);
+  await page.goto(hashOf(TINY));
+  await expect(page.getByTestId('gpu-status')).toContainText('GPU:', { timeout: 120_000 });
+  await expect(page.getByTestId('dataset-stats')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('dataset-stats')).toContainText('128');
+  await expect(page.getByTestId('hyper-steps')).toHaveValue('6');
+  await expect(page.getByTestId('run-row')).toHaveCount(2);
+  await expect(page.locator('#preview-grid, [data-testid=preview-grid] canvas')).toHaveCount(12);
+  await page.screenshot({ path: `${SCREENS}/00-before-training.png` });
+
+  await page.getByTestId('train').click();
+  await expect(page.locator('[data-testid=run-row][data-status=running]')).toHaveCount(1, { timeout: 120_000 });
+  await page.screenshot({ path: `${SCREENS}/01-training.png` });
+  await expect(page.locator('[data-testid=run-row][data-status=done]')).toHaveCount(2, { timeout: 8 * 60_000 });
+  // Charts redraw through a throttled subscription.
+  await page.waitForTimeout(1500);
+
+  // Every plotly chart has at least one trace with points.
+  const charts = await page.evaluate(() =>
+    [...document.querySelectorAll('.js-plotly-plot')].map((el) => {
+      const data = (el as unknown as { data?: { x?: ArrayLike<unknown>; z?: ArrayLike<unknown> }[] }).data ?? [];
+      const points = data.reduce((n, t) => n + (t.x?.length ?? t.z?.length ?? 0), 0);
+      return { chart: el.closest('[data-chart]')?.getAttribute('data-chart'), traces: data.length, points };
+    }),
+  );
+  // caption histogram + 7 comparison charts + (heatmap + embedding map) per run
+  expect(charts.length).toBe(1 + 7 + 2 * 2);
+  for (const c of charts) expect(c.points, `${c.chart} has no points`).toBeGreaterThan(0);
+  // Overlaid: each comparison chart has traces from both runs.
+  for (const c of charts.filter((x) => ['loss', 'recall-i2t', 'recall-t2i', 'logit-scale', 'modalityGap', 'alignment', 'uniformity'].includes(x.chart ?? ''))) {
+    expect(c.traces, `${c.chart} traces`).toBeGreaterThanOrEqual(2);
+  }
+  await expect(page.getByTestId('results-table').locator('tbody tr')).toHaveCount(2);
+
+  // Results export.
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('results').getByRole('button', { name: 'CSV' }).click()]);
+  const csvText = readFileSync(await csv.path(), 'utf8').trim().split('\n');
+  expect(csvText.length).toBe(3);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download Loss (train ─, val - -) as PNG' }).click()]);
+  expect(png.suggestedFilename()).toMatch(/\.png$/);
+
+  // Retrieval explorer: caption → images, image → captions.
+  await page.getByTestId('retrieval-text').fill('a small red circle');
+  await page.getByRole('button', { name: 'Find images' }).click();
+  await expect(page.getByTestId('retrieval-results').locator('li')).toHaveCount(5, { timeout: 60_000 });
+  await shot(page, 'retrieval', '08-retrieval-text');
+  await page.getByRole('button', { name: 'Find captions for image 3' }).click();
+  await expect(page.locator('.retrieved-captions li')).toHaveCount(5, { timeout: 60_000 });
+
+  // Screenshots of every view.
+  await page.screenshot({ path: `${SCREENS}/02-top.png` });
+  await shot(page, 'dataset-panel', '03-dataset');
+  await shot(page, 'model-panel', '04-model');
+  await shot(page, 'training-panel', '05-training');
+  await shot(page, 'run-queue', '06-queue');
+  await shot(page, 'comparison', '07-comparison');
+  await shot(page, 'retrieval', '09-retrieval-image');
+  await shot(page, 'results', '10-results');
+  await shot(page, 'per-run', '11-per-run');
+  await page.screenshot({ path: `${SCREENS}/12-full.png`, fullPage: true });
+
+  // The URL hash round-trips: a fresh page with the same URL shows the same settings and runs.
+  const url = page.url();
+  const again = await context.newPage();
+  const problems2 = watchConsole(again);
+  await again.goto(url);
+  await expect(again.getByTestId('hyper-steps')).toHaveValue('6');
+  await expect(again.getByTestId('hyper-batchSize')).toHaveValue('16');
+  await expect(again.getByTestId('vision-width')).toHaveValue('16');
+  await expect(again.getByTestId('vision-patchSize')).toHaveValue('8');
+  await expect(again.getByTestId('ds-count')).toHaveValue('128');
+  await expect(again.getByTestId('seeds')).toHaveValue('0');
+  await expect(again.getByTestId('run-row')).toHaveCount(2);
+  await expect(again.getByTestId('run-row').first()).toContainText('separate · seed 0');
+  await expect(again.getByTestId('run-row').nth(1)).toContainText('shared-all · seed 0');
+  expect(decodeURIComponent(new URL(again.url()).hash.slice(1))).toBe(decodeURIComponent(new URL(url).hash.slice(1)));
+  await again.close();
+  expect(problems2, problems2.join('\n')).toEqual([]);
+  expect(problems, problems.join('\n')).toEqual([]);
+});
+
+test('hostile or malformed hashes are refused with a message', async ({ context }) => {
+  const cases: [string, RegExp][] = [
+    ['{"__proto__":{"polluted":1}}', /forbidden key "__proto__"/],
+    ['{"hyper":{"constructor":{}}}', /forbidden key "constructor"/],
+    ['{"hyper":{"steps":"many"}}', /experiment\.hyper\.steps: expected a number/],
+    ['{"hyper":{"lr":1e308}}', /experiment\.hyper\.lr: must be between/],
+    ['{"dataset":{"count":1e400}}', /expected a number/],
+    ['{"model":{"vision":{"width":[16]}}}', /expected a number, got an array/],
+    ['{"bogus":1}', /unknown key "bogus"/],
+    ['[1,2,3]', /expected an object/],
+    ['{not json', /not valid JSON/],
+  ];
+  for (const [hash, message] of cases) {
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    await page.goto(hashOf(hash));
+    await expect(page.getByTestId('import-error')).toContainText(message);
+    // State unchanged: the defaults are still there and the app works.
+    await expect(page.getByTestId('hyper-steps')).toHaveValue('600');
+    await expect(page.getByRole('heading', { name: 'Run queue' })).toBeVisible();
+    expect(await page.evaluate(() => ({}) as Record<string, unknown>)).not.toHaveProperty('polluted');
+    if (hash.includes('__proto__')) await page.screenshot({ path: `${SCREENS}/13-hostile-hash.png` });
+    await page.close();
+    expect(problems, `${hash}\n${problems.join('\n')}`).toEqual([]);
+  }
+});

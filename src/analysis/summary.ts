@@ -1,0 +1,175 @@
+// Per-config summaries and A/B comparisons of finished runs (configs × seeds), with Multi-Bootstrap
+// CIs (bootstrap.ts). Retrieval recall is resampled over seeds AND evaluation examples from the
+// per-example ranks; metrics that only exist as one number per run (loss, zero-shot, geometry) are
+// resampled over seeds only, and their results say so (examples = 1, resampled = 'seeds').
+// Shared by the UI and the experiment runner: RunLike is the minimal shape of RunResultJson.
+import type { ParamCounts } from '../model/params';
+import { type BootstrapOptions, type BootstrapResult, hitsAtK, multiBootstrap, type PairedBootstrapResult, pairedMultiBootstrap } from './bootstrap';
+
+/** The parts of EvalMetrics (src/train/evaluate.ts) used here; EvalMetrics is assignable to it. */
+export interface FinalLike {
+  valLoss?: number;
+  i2t?: Record<number, number>;
+  t2i?: Record<number, number>;
+  zeroShot?: number;
+  zeroShotHeldOut?: number;
+  modalityGap?: number;
+  alignment?: number;
+  uniformity?: number;
+  perExample?: { i2tRank: number[]; t2iRank: number[] };
+}
+
+/** One run: RunResultJson (src/experiment/main.ts) is assignable to it. */
+export interface RunLike {
+  preset: string;
+  seed: number;
+  final: FinalLike | null | undefined;
+  params?: ParamCounts;
+}
+
+export type RecallKey = 'i2t@1' | 'i2t@5' | 'i2t@10' | 't2i@1' | 't2i@5' | 't2i@10';
+export type MetricKey = 'valLoss' | RecallKey | 'zeroShot' | 'zeroShotHeldOut' | 'modalityGap' | 'alignment' | 'uniformity';
+
+export interface MetricInfo {
+  key: MetricKey;
+  label: string;
+  /** Which direction is an improvement (null: neither, e.g. the modality gap is descriptive). */
+  better: 'higher' | 'lower' | null;
+}
+
+export const METRICS: readonly MetricInfo[] = [
+  { key: 'valLoss', label: 'val loss', better: 'lower' },
+  { key: 'i2t@1', label: 'R@1 image→text', better: 'higher' },
+  { key: 'i2t@5', label: 'R@5 image→text', better: 'higher' },
+  { key: 'i2t@10', label: 'R@10 image→text', better: 'higher' },
+  { key: 't2i@1', label: 'R@1 text→image', better: 'higher' },
+  { key: 't2i@5', label: 'R@5 text→image', better: 'higher' },
+  { key: 't2i@10', label: 'R@10 text→image', better: 'higher' },
+  { key: 'zeroShot', label: 'zero-shot accuracy', better: 'higher' },
+  { key: 'zeroShotHeldOut', label: 'zero-shot held-out', better: 'higher' },
+  { key: 'modalityGap', label: 'modality gap', better: null },
+  { key: 'alignment', label: 'alignment', better: 'lower' },
+  { key: 'uniformity', label: 'uniformity', better: 'lower' },
+];
+
+export interface SummaryOptions extends BootstrapOptions {
+  /** Metrics to summarise (default: all of METRICS). */
+  metrics?: MetricKey[];
+}
+
+export interface SummaryRow {
+  preset: string;
+  /** Seeds with a final evaluation, ascending. */
+  seeds: number[];
+  params?: ParamCounts;
+  /** Mean ± CI per metric; null where no run of this config has the metric. */
+  metrics: Partial<Record<MetricKey, BootstrapResult | null>>;
+}
+
+function parseRecall(metric: MetricKey): { dir: 'i2t' | 't2i'; k: number } | null {
+  const m = /^(i2t|t2i)@(\d+)$/.exec(metric);
+  return m ? { dir: m[1] as 'i2t' | 't2i', k: Number(m[2]) } : null;
+}
+
+/** The metric's one number for a run (undefined if absent or not finite). */
+function aggregate(f: FinalLike, metric: MetricKey): number | undefined {
+  const r = parseRecall(metric);
+  const v = r ? f[r.dir]?.[r.k] : (f[metric as Exclude<MetricKey, RecallKey>] as number | undefined);
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** Per-example values of a recall metric, or undefined if the run has no ranks. */
+function perExample(f: FinalLike, metric: MetricKey): number[] | undefined {
+  const r = parseRecall(metric);
+  if (!r || !f.perExample) return undefined;
+  const ranks = r.dir === 'i2t' ? f.perExample.i2tRank : f.perExample.t2iRank;
+  return ranks && ranks.length > 0 ? hitsAtK(ranks, r.k) : undefined;
+}
+
+/**
+ * (seeds × examples) matrices for runs already paired by position: per-example values when every
+ * run has them with the same length, else one aggregate column; runs lacking the metric entirely
+ * are dropped (the same positions from every group, so pairing is kept).
+ */
+function matrices(groups: FinalLike[][], metric: MetricKey): number[][][] {
+  const n = groups[0].length;
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) if (groups.every((g) => aggregate(g[i], metric) !== undefined || perExample(g[i], metric))) keep.push(i);
+  const per = groups.map((g) => keep.map((i) => perExample(g[i], metric)));
+  const len = per[0][0]?.length;
+  if (keep.length > 0 && per.every((rows) => rows.every((row) => row !== undefined && row.length === len))) return per as number[][][];
+  const agg = groups.map((g) => keep.map((i) => aggregate(g[i], metric)));
+  const ok = keep.map((_, j) => agg.every((col) => col[j] !== undefined));
+  return agg.map((col) => col.filter((_, j) => ok[j]).map((v) => [v as number]));
+}
+
+/** One run per (preset, seed) with a final evaluation: the first such run in `runs`. */
+function bySeed(runs: RunLike[], preset: string): Map<number, RunLike> {
+  const m = new Map<number, RunLike>();
+  for (const r of runs) if (r.preset === preset && r.final && !m.has(r.seed)) m.set(r.seed, r);
+  return new Map([...m.entries()].sort((x, y) => x[0] - y[0]));
+}
+
+/** One row per config (in order of first appearance) with mean and Multi-Bootstrap CI per metric. */
+export function summarizeRuns(runs: RunLike[], opts: SummaryOptions = {}): SummaryRow[] {
+  const metrics = opts.metrics ?? METRICS.map((m) => m.key);
+  const presets = [...new Set(runs.map((r) => r.preset))];
+  return presets.map((preset) => {
+    const group = bySeed(runs, preset);
+    const finals = [...group.values()].map((r) => r.final as FinalLike);
+    const row: SummaryRow = { preset, seeds: [...group.keys()], metrics: {} };
+    const params = runs.find((r) => r.preset === preset && r.params)?.params;
+    if (params) row.params = params;
+    for (const metric of metrics) {
+      const m = finals.length ? matrices([finals], metric)[0] : [];
+      row.metrics[metric] = m.length ? multiBootstrap(m, opts) : null;
+    }
+    return row;
+  });
+}
+
+export interface Comparison extends PairedBootstrapResult {
+  metric: MetricKey;
+  presetA: string;
+  presetB: string;
+  /** Seeds present in both configs (and with the metric), ascending: the rows of the bootstrap. */
+  pairedSeeds: number[];
+  /** Seeds of one config only, left out of the comparison. */
+  unpaired: { A: number[]; B: number[] };
+  meanA: number;
+  meanB: number;
+  /** Which config is better by the metric's direction when the CI excludes 0; null otherwise. */
+  better: 'A' | 'B' | null;
+}
+
+/**
+ * Paired Multi-Bootstrap of presetA − presetB on one metric, pairing runs by seed (only seeds both
+ * configs have). Null when no seed is shared.
+ */
+export function compareConfigs(runs: RunLike[], presetA: string, presetB: string, metric: MetricKey, opts: BootstrapOptions = {}): Comparison | null {
+  const ga = bySeed(runs, presetA);
+  const gb = bySeed(runs, presetB);
+  const shared = [...ga.keys()].filter((s) => gb.has(s));
+  const fa = shared.map((s) => ga.get(s)?.final as FinalLike);
+  const fb = shared.map((s) => gb.get(s)?.final as FinalLike);
+  const withMetric = shared.filter((_, i) => (aggregate(fa[i], metric) !== undefined || perExample(fa[i], metric)) && (aggregate(fb[i], metric) !== undefined || perExample(fb[i], metric)));
+  if (withMetric.length === 0) return null;
+  const [a, b] = matrices([fa, fb], metric);
+  if (a.length === 0) return null;
+  const res = pairedMultiBootstrap(a, b, opts);
+  const mean = (m: number[][]) => m.reduce((t, row) => t + row.reduce((u, v) => u + v, 0), 0) / (m.length * m[0].length);
+  const dir = METRICS.find((m) => m.key === metric)?.better ?? null;
+  const sign = res.seeds === 1 && res.examples === 1 ? 0 : res.ci[0] > 0 ? 1 : res.ci[1] < 0 ? -1 : 0;
+  const better = dir === null || sign === 0 ? null : (sign > 0) === (dir === 'higher') ? 'A' : 'B';
+  return {
+    ...res,
+    metric,
+    presetA,
+    presetB,
+    pairedSeeds: a.length === withMetric.length ? withMetric : shared.filter((s) => withMetric.includes(s)),
+    unpaired: { A: [...ga.keys()].filter((s) => !gb.has(s)), B: [...gb.keys()].filter((s) => !ga.has(s)) },
+    meanA: mean(a),
+    meanB: mean(b),
+    better,
+  };
+}

@@ -1,0 +1,188 @@
+// The training-worker client and the app's module-level actions (usable outside React). The worker
+// owns the GPU; this module turns its messages into store updates.
+import type { DatasetSpec, FromWorker, RunRequest, ToWorker } from '../train/protocol';
+import { type Experiment, parseExperiment, runConfig, serializeExperiment } from './experiment';
+import { useStore } from './store';
+
+let worker: Worker | null = null;
+let retrievalRun: string | null = null;
+
+const send = (m: ToWorker) => worker?.postMessage(m);
+const st = () => useStore.getState();
+
+function onMessage(m: FromWorker) {
+  const s = st();
+  switch (m.type) {
+    case 'ready':
+      s.setGpu({ kind: 'ready', adapter: m.adapter || 'WebGPU adapter', features: m.features });
+      break;
+    case 'unsupported':
+      s.setGpu({ kind: 'unsupported', reason: m.reason, message: m.message });
+      break;
+    case 'dataset':
+      s.setDatasetInfo(m.info);
+      break;
+    case 'status':
+      s.patchRun(m.id, { status: m.status, ...(m.params ? { params: m.params } : {}), ...(m.message ? { message: m.message } : {}) });
+      if (m.status === 'error' && m.message) s.pushMessage(`${s.runs[m.id]?.label ?? m.id}: ${m.message}`);
+      break;
+    case 'steps':
+      s.appendSteps(m.id, m.records, m.stepsPerSec);
+      break;
+    case 'eval':
+      s.addEval(m.id, m.snapshot);
+      break;
+    case 'done':
+      s.patchRun(m.id, { final: m.final, wallMs: m.wallMs });
+      break;
+    case 'retrieval':
+      if (retrievalRun) s.setRetrieval({ ...m, runId: retrievalRun });
+      break;
+    case 'gpu-problem':
+      s.pushMessage(`GPU ${m.problem.kind === 'lost' ? `device lost (${m.problem.reason})` : `${m.problem.errorType} error`}: ${m.problem.message}`);
+      break;
+    case 'error':
+      if (m.id && s.retrievalPending) s.setRetrieval(null);
+      if (s.gpu.kind === 'starting' && !m.id) s.setGpu({ kind: 'failed', message: m.message });
+      s.pushMessage(m.id ? `${s.runs[m.id]?.label ?? m.id}: ${m.message}` : m.message);
+      break;
+  }
+}
+
+/** (Re)start the worker on a dataset. Runs still queued or running in the old worker end as stopped. */
+export function startWorker(dataset: DatasetSpec) {
+  const s = st();
+  if (worker) {
+    worker.terminate();
+    for (const id of s.order) {
+      const r = s.runs[id];
+      if (r.status === 'queued' || r.status === 'running' || r.status === 'paused') s.patchRun(id, { status: 'stopped', message: 'dataset changed' });
+    }
+  }
+  s.setDatasetInfo(null);
+  s.setRetrieval(null);
+  s.setActiveDataset({ ...dataset });
+  worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module' });
+  worker.onmessage = (ev: MessageEvent<FromWorker>) => onMessage(ev.data);
+  worker.onerror = (ev) => {
+    ev.preventDefault();
+    st().pushMessage(`training worker failed: ${ev.message || 'unknown error'}`);
+  };
+  send({ type: 'init', dataset });
+}
+
+/** Add one planned run per selected preset × seed. */
+export function addToQueue() {
+  const { presets, seeds } = st().experiment;
+  st().addRuns(presets.flatMap((preset) => seeds.map((seed) => ({ preset, seed }))));
+}
+
+/** Send every planned run to the worker (adding the selection first when nothing is planned). */
+export function train() {
+  if (!st().order.some((id) => st().runs[id].status === 'planned')) addToQueue();
+  const s = st();
+  const e = s.experiment;
+  for (const id of s.order) {
+    const r = s.runs[id];
+    if (r.status !== 'planned') continue;
+    try {
+      const request: RunRequest = { id, label: r.label, preset: r.preset, config: runConfig(r.preset, e.model, e.loss), hyper: { ...e.hyper }, seed: r.seed };
+      s.patchRun(id, { status: 'queued', request, message: undefined });
+      send({ type: 'enqueue', run: request });
+    } catch (err) {
+      s.patchRun(id, { status: 'error', message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}
+
+export function pauseRun(id: string) {
+  send({ type: 'pause', id });
+}
+export function resumeRun(id: string) {
+  send({ type: 'resume', id });
+}
+export function stopRun(id: string) {
+  const r = st().runs[id];
+  if (r?.status === 'planned') st().removeRun(id);
+  else send({ type: 'stop', id });
+}
+export function deleteRun(id: string) {
+  const r = st().runs[id];
+  if (r && r.status !== 'planned') send({ type: 'delete', id });
+  if (st().retrieval?.runId === id) st().setRetrieval(null);
+  st().removeRun(id);
+}
+
+export function retrieveText(id: string, text: string, k = 5) {
+  retrievalRun = id;
+  st().setRetrieval(null, true);
+  send({ type: 'retrieve', id, query: { kind: 'text', text, k } });
+}
+export function retrieveImage(id: string, index: number, k = 5) {
+  retrievalRun = id;
+  st().setRetrieval(null, true);
+  send({ type: 'retrieve', id, query: { kind: 'image', index, k } });
+}
+
+/** The experiment as saved: settings plus the runs (preset, seed) in queue order. */
+export function currentExperiment(): Experiment {
+  const s = st();
+  return { ...s.experiment, runs: s.order.map((id) => ({ preset: s.runs[id].preset, seed: s.runs[id].seed })) };
+}
+
+/**
+ * Validate and apply an experiment (hash or file). On error the state is unchanged and the message
+ * is shown. Planned runs are replaced by the imported ones; the worker restarts if the dataset changed.
+ */
+export function importExperiment(text: string, source: string): boolean {
+  const r = parseExperiment(text, st().experiment);
+  if (!r.ok) {
+    st().setImportError(`${source} rejected: ${r.error}`);
+    return false;
+  }
+  const s = st();
+  for (const id of s.order) if (s.runs[id].status === 'planned') s.removeRun(id);
+  useStore.setState({ experiment: { ...r.value, runs: [] }, importError: null });
+  st().addRuns(r.value.runs);
+  const active = st().activeDataset;
+  if (active && JSON.stringify(active) !== JSON.stringify(r.value.dataset)) startWorker(r.value.dataset);
+  return true;
+}
+
+export const experimentJson = () => JSON.stringify(currentExperiment(), null, 2);
+
+function readHash(): string | null {
+  const h = location.hash.slice(1);
+  if (!h) return null;
+  try {
+    return decodeURIComponent(h);
+  } catch {
+    return h;
+  }
+}
+
+/** Apply the URL hash (if any), start the worker and keep the hash in sync with the experiment. */
+export function boot() {
+  const h = readHash();
+  if (h) importExperiment(h, 'URL hash');
+  startWorker(st().experiment.dataset);
+  let last = '';
+  let timer = 0;
+  const write = () => {
+    timer = 0;
+    const json = serializeExperiment(currentExperiment());
+    if (json === last) return;
+    last = json;
+    history.replaceState(null, '', `#${encodeURIComponent(json)}`);
+  };
+  useStore.subscribe((s, prev) => {
+    if (s.experiment !== prev.experiment || s.order !== prev.order) {
+      if (!timer) timer = window.setTimeout(write, 200);
+    }
+  });
+  if (!st().importError) write();
+  window.addEventListener('hashchange', () => {
+    const t = readHash();
+    if (t && t !== serializeExperiment(currentExperiment())) importExperiment(t, 'URL hash');
+  });
+}

@@ -1,0 +1,29 @@
+// Help texts: one line per preset, and the METHODS.md definition behind every chart.
+
+export const PRESET_HELP: Record<string, string> = {
+  separate: 'Two independent towers (standard CLIP): nothing shared.',
+  'shared-all': 'Every block weight shared, LayerNorms and the final LayerNorm included (the far end of the spectrum).',
+  'shared-except-ln': 'Attention and MLP shared in every layer; every LayerNorm stays modality-specific (MS-CLIP’s main sharing rule).',
+  'shared-attn': 'Only attention (qkv + output projection) shared. Our extension of MS-CLIP’s spectrum.',
+  'shared-mlp': 'Only the MLP shared. Our extension of MS-CLIP’s spectrum.',
+  'separate-first-k': 'The first k layers modality-specific, the rest share attention + MLP (LayerNorms specific).',
+  'separate-last-k': 'The last k layers modality-specific, the rest share attention + MLP (LayerNorms specific).',
+  'ms-clip':
+    'MS-CLIP’s best sharing: layer 0 specific, layers 1+ share attention + MLP, LayerNorms specific. WITHOUT the Early Specialization conv stem and the Efficient Parallel Branch (not implemented yet).',
+  custom: 'Choose per layer what is shared (attn / mlp / ln) in the matrix below. Our extension of MS-CLIP’s spectrum.',
+};
+
+export const METRIC_HELP = {
+  loss:
+    'Training loss per step (solid) and validation loss at each evaluation (dashed). InfoNCE: ½[CE(s·I·Tᵀ, diag) + CE(s·T·Iᵀ, diag)] on L2-normalised embeddings; SigLIP: −(1/B) Σᵢⱼ log σ(zᵢⱼ(s·xᵢ·yⱼ + b)). Validation loss is the symmetric InfoNCE on the first B validation pairs.',
+  i2t: 'Image→text recall R@K (K = 1 solid, 5 dashed, 10 dotted) on the validation split: an image is a hit if any of its captions is among the K most similar captions.',
+  t2i: 'Text→image recall R@K (K = 1 solid, 5 dashed, 10 dotted): a caption is a hit if its image is among the K most similar images.',
+  logitScale: 'The learned temperature s = exp(t) multiplying the cosine similarities (InfoNCE init 1/0.07 ≈ 14.3, clamped at 100; SigLIP init 10).',
+  modalityGap: 'Modality gap (Liang et al. 2022): ‖mean(I) − mean(T)‖₂ over the validation split, L2-normalised embeddings.',
+  alignment: 'Alignment (Wang & Isola 2020): E over pairs ‖f(x) − g(y)‖², α = 2. Lower = paired embeddings closer.',
+  uniformity: 'Uniformity (Wang & Isola 2020): log E over pairs of distinct items exp(−2‖u − v‖²), over the union of image and text embeddings. Lower = more uniform on the sphere.',
+  similarity: 'Cosine similarity of a fixed validation batch: image i (rows) vs the first caption of image j (columns). A bright diagonal means the pairs are matched.',
+  embedding:
+    'Image (●) and text (✕) embeddings of the validation set projected on the first two principal components of both together; thin lines link each image to its first caption.',
+  captionLengths: 'How many training captions have each length in tokens (byte-level BPE).',
+} as const;

@@ -1,0 +1,69 @@
+// Built-in dataset: spec fields (applied with Generate), stats, caption-length histogram, preview grid.
+import { startWorker } from '../../store/client';
+import { useStore } from '../../store/store';
+import { CaptionHistogram } from '../charts/CaptionHistogram';
+import { NumberField } from '../NumberField';
+import { Thumb } from '../Thumb';
+
+function DatasetStats() {
+  const info = useStore((s) => s.dataset);
+  if (!info) return <p className="muted">Generating the dataset…</p>;
+  const preview = Math.min(12, info.valImages.captions.length);
+  return (
+    <>
+      <dl className="stats" data-testid="dataset-stats">
+        <dt>train</dt>
+        <dd>{info.train}</dd>
+        <dt>val</dt>
+        <dd>{info.val}</dd>
+        <dt>held-out</dt>
+        <dd>{info.heldOut}</dd>
+        <dt>vocab</dt>
+        <dd>{info.vocabSize}</dd>
+        <dt>captions/image</dt>
+        <dd>{info.captionsPerImage}</dd>
+        <dt>context</dt>
+        <dd>
+          {info.contextLength} tokens{info.truncated ? ` (${info.truncated} truncated)` : ''}
+        </dd>
+      </dl>
+      <CaptionHistogram hist={info.captionLengthHistogram} />
+      <div className="preview-grid" data-testid="preview-grid">
+        {Array.from({ length: preview }, (_, i) => i).map((i) => (
+          <figure key={i} className="preview">
+            <Thumb index={i} size={56} title={info.valImages.captions[i][0]} />
+            <figcaption>{info.valImages.captions[i][0]}</figcaption>
+          </figure>
+        ))}
+      </div>
+    </>
+  );
+}
+
+export function DatasetPanel() {
+  const spec = useStore((s) => s.experiment.dataset);
+  const active = useStore((s) => s.activeDataset);
+  const setDataset = useStore((s) => s.setDataset);
+  const changed = active !== null && JSON.stringify(active) !== JSON.stringify(spec);
+  return (
+    <section className="panel" aria-labelledby="dataset-h" data-testid="dataset-panel">
+      <h2 id="dataset-h">Dataset · built-in shapes</h2>
+      <div className="fields">
+        <NumberField label="seed" value={spec.seed} onChange={(seed) => setDataset({ seed })} testId="ds-seed" />
+        <NumberField label="train images" value={spec.count} onChange={(count) => setDataset({ count })} testId="ds-count" />
+        <NumberField label="val images" value={spec.valCount} onChange={(valCount) => setDataset({ valCount })} testId="ds-val" />
+        <NumberField label="held-out" value={spec.heldOutCount} onChange={(heldOutCount) => setDataset({ heldOutCount })} testId="ds-heldout" />
+        <NumberField label="image size" value={spec.size} onChange={(size) => setDataset({ size })} testId="ds-size" />
+      </div>
+      {changed ? (
+        <p className="note">
+          <button type="button" onClick={() => startWorker(spec)}>
+            Generate
+          </button>{' '}
+          <span className="muted">applies the new spec (runs in progress stop).</span>
+        </p>
+      ) : null}
+      <DatasetStats />
+    </section>
+  );
+}

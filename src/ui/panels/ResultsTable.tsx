@@ -1,0 +1,78 @@
+// One row per run with its final metrics; CSV and JSON export.
+import { useMemo } from 'react';
+import { resultRow, toCsv } from '../../store/results';
+import { useStore } from '../../store/store';
+import { selectRuns, useThrottled } from '../charts/useThrottled';
+import { downloadText } from '../download';
+
+const COLS: [string, string][] = [
+  ['run', 'run'],
+  ['params', 'params'],
+  ['trainLoss', 'train loss'],
+  ['valLoss', 'val loss'],
+  ['i2tR1', 'I→T R@1'],
+  ['i2tR5', 'R@5'],
+  ['i2tR10', 'R@10'],
+  ['t2iR1', 'T→I R@1'],
+  ['t2iR5', 'R@5'],
+  ['t2iR10', 'R@10'],
+  ['zeroShot', 'zero-shot'],
+  ['zeroShotHeldOut', 'zero-shot held-out'],
+  ['modalityGap', 'gap'],
+  ['alignment', 'align'],
+  ['uniformity', 'unif'],
+  ['wallSeconds', 'wall s'],
+];
+
+const show = (v: string | number | null) => (v === null ? '—' : typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(3)) : v);
+
+export function ResultsTable() {
+  const runs = useThrottled(selectRuns);
+  const colors = useStore((s) => s.runs);
+  const rows = useMemo(
+    () => Object.values(runs).filter((r) => r.status !== 'planned').map((r) => ({ id: r.id, row: resultRow(r) })),
+    [runs],
+  );
+  return (
+    <section className="panel" aria-labelledby="results-h" data-testid="results">
+      <h2 id="results-h">
+        Results{' '}
+        <button type="button" className="small" disabled={!rows.length} onClick={() => downloadText('sharelab-results.csv', toCsv(rows.map((r) => r.row)), 'text/csv')}>
+          CSV
+        </button>{' '}
+        <button type="button" className="small" disabled={!rows.length} onClick={() => downloadText('sharelab-results.json', JSON.stringify(rows.map((r) => r.row), null, 2))}>
+          JSON
+        </button>
+      </h2>
+      {rows.length ? (
+        <div className="table-scroll">
+          <table className="results compact" data-testid="results-table">
+            <thead>
+              <tr>
+                {COLS.map(([k, label]) => (
+                  <th scope="col" key={k}>
+                    {label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(({ id, row }) => (
+                <tr key={id}>
+                  {COLS.map(([k]) => (
+                    <td key={k}>
+                      {k === 'run' ? <span className="swatch" style={{ background: colors[id]?.color }} aria-hidden="true" /> : null}
+                      {show(row[k])}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="muted empty">No results yet — trained runs appear here, one row each.</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,94 @@
+// Ask a trained run: caption → top-5 validation images; click an image → its top captions.
+import { useState } from 'react';
+import { retrieveImage, retrieveText } from '../../store/client';
+import { useStore } from '../../store/store';
+import { Thumb } from '../Thumb';
+
+function Results() {
+  const r = useStore((s) => s.retrieval);
+  const pending = useStore((s) => s.retrievalPending);
+  const captions = useStore((s) => s.dataset?.valImages.captions);
+  if (pending) return <p className="muted">Searching…</p>;
+  if (!r) return <p className="muted">Type a caption or click an image.</p>;
+  return (
+    <div data-testid="retrieval-results">
+      <p className="muted">
+        Top {r.results.length} {r.kind} for “{r.query}”
+      </p>
+      {r.kind === 'images' ? (
+        <ol className="retrieved-images">
+          {r.results.map((x) => (
+            <li key={`${x.index}-${x.score}`}>
+              <Thumb index={x.index} size={64} />
+              <span>
+                #{x.index} · {x.score.toFixed(3)}
+              </span>
+              <span className="muted">{captions?.[x.index]?.[0]}</span>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <ol className="retrieved-captions">
+          {r.results.map((x) => (
+            <li key={`${x.index}-${x.score}`}>
+              {x.caption ?? captions?.[x.index]?.[0] ?? `image #${x.index}`} <span className="muted">(a caption of image #{x.index}, score {x.score.toFixed(3)})</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
+
+export function RetrievalExplorer() {
+  const runs = useStore((s) => s.runs);
+  const info = useStore((s) => s.dataset);
+  const ready = Object.values(runs).filter((r) => (r.status === 'done' || r.status === 'stopped') && r.snapshot);
+  const [chosen, setChosen] = useState('');
+  const [text, setText] = useState('a small red circle');
+  const run = ready.find((r) => r.id === chosen) ?? ready[0];
+  const gallery = Math.min(24, info?.valImages.captions.length ?? 0);
+  return (
+    <section className="panel" aria-labelledby="retrieval-h" data-testid="retrieval">
+      <h2 id="retrieval-h">Retrieval explorer</h2>
+      {!run ? (
+        <p className="muted empty">No trained runs yet — retrieval needs a finished run.</p>
+      ) : (
+        <div className="retrieval-grid">
+          <div>
+            <div className="field">
+              <label htmlFor="retrieval-run">run</label>
+              <select id="retrieval-run" value={run.id} onChange={(e) => setChosen(e.target.value)}>
+                {ready.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.label}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <form
+              className="search"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (text.trim()) retrieveText(run.id, text.trim());
+              }}
+            >
+              <label htmlFor="retrieval-text">caption</label>
+              <input id="retrieval-text" data-testid="retrieval-text" value={text} onChange={(e) => setText(e.target.value)} />
+              <button type="submit">Find images</button>
+            </form>
+            <p className="muted">Or click a validation image to find its captions:</p>
+            <div className="gallery">
+              {Array.from({ length: gallery }, (_, i) => i).map((i) => (
+                <button type="button" key={i} className="thumb-button" onClick={() => retrieveImage(run.id, i)} aria-label={`Find captions for image ${i}`}>
+                  <Thumb index={i} size={40} />
+                </button>
+              ))}
+            </div>
+          </div>
+          <Results />
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+// One run in the queue: colour, label, status, progress, speed, ETA and its controls.
+import { deleteRun, pauseRun, resumeRun, stopRun } from '../../store/client';
+import type { RunInfo } from '../../store/runsSlice';
+import { useStore } from '../../store/store';
+
+const eta = (left: number, sps: number) => {
+  if (!(sps > 0) || left <= 0) return '—';
+  const s = Math.round(left / sps);
+  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+};
+
+export function RunRow({ id }: { id: string }) {
+  const r = useStore((s) => s.runs[id]) as RunInfo | undefined;
+  const total = useStore((s) => s.runs[id]?.request?.hyper.steps ?? s.experiment.hyper.steps);
+  if (!r) return null;
+  const step = r.steps[r.steps.length - 1]?.step ?? 0;
+  const active = r.status === 'running' || r.status === 'queued' || r.status === 'paused';
+  return (
+    <tr data-testid="run-row" data-status={r.status}>
+      <td>
+        <span className="swatch" style={{ background: r.color }} aria-hidden="true" />
+      </td>
+      <td>{r.label}</td>
+      <td className={`status ${r.status}`} title={r.message}>
+        {r.status}
+        {r.message ? ` — ${r.message}` : ''}
+      </td>
+      <td>
+        <progress max={total} value={step} aria-label={`${r.label} progress`} /> {step}/{total}
+      </td>
+      <td>{r.status === 'running' && r.stepsPerSec > 0 ? r.stepsPerSec.toFixed(2) : '—'}</td>
+      <td>{r.status === 'running' ? eta(total - step, r.stepsPerSec) : r.wallMs !== undefined ? `took ${(r.wallMs / 1000).toFixed(1)} s` : '—'}</td>
+      <td className="run-actions">
+        {r.status === 'running' ? (
+          <button type="button" className="small" onClick={() => pauseRun(id)} aria-label={`Pause ${r.label}`}>
+            Pause
+          </button>
+        ) : null}
+        {r.status === 'paused' ? (
+          <button type="button" className="small" onClick={() => resumeRun(id)} aria-label={`Resume ${r.label}`}>
+            Resume
+          </button>
+        ) : null}
+        {active ? (
+          <button type="button" className="small" onClick={() => stopRun(id)} aria-label={`Stop ${r.label}`}>
+            Stop
+          </button>
+        ) : null}
+        <button type="button" className="small" onClick={() => deleteRun(id)} aria-label={`Delete ${r.label}`}>
+          Delete
+        </button>
+      </td>
+    </tr>
+  );
+}
