@@ -21,7 +21,8 @@ const TINY = {
   ],
 };
 
-const SCREENS = 'test-results/screens';
+// Other specs' runs wipe test-results/ (Playwright's output dir): SCREENS_DIR lets a run keep its own copy.
+const SCREENS = process.env.SCREENS_DIR ?? 'test-results/screens';
 const hashOf = (v: unknown) => `/#${encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v))}`;
 
 function watchConsole(page: Page) {
@@ -99,6 +100,11 @@ test('playground trains two presets and compares them', async ({ page, context }
   await shot(page, 'results', '10-results');
   await shot(page, 'per-run', '11-per-run');
   await page.screenshot({ path: `${SCREENS}/12-full.png`, fullPage: true });
+  // Help popovers open from the keyboard and give the METHODS.md definition.
+  await page.locator('[data-chart=modalityGap] summary').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('[data-chart=modalityGap] [role=note]')).toContainText('mean(I) − mean(T)');
+  await shot(page, 'comparison', '14-help-popover');
 
   // The URL hash round-trips: a fresh page with the same URL shows the same settings and runs.
   const url = page.url();

@@ -120,7 +120,7 @@ function meanOf(x: Float64Array): number {
 
 function caveatFor(S: number, E: number): string {
   const c: string[] = [];
-  if (E === 1) c.push('aggregate metric: bootstrap over seeds only, evaluation-set variance not captured');
+  if (E === 1) c.push('one value per run (no per-example values): bootstrap over seeds only, evaluation-set variance not captured');
   if (S === 1) c.push('1 seed: seed-to-seed variance not captured');
   if (S === 1 && E === 1) c.push('no uncertainty estimate possible');
   return c.join('; ');

@@ -87,20 +87,21 @@ function perExample(f: FinalLike, metric: MetricKey): number[] | undefined {
 }
 
 /**
- * (seeds × examples) matrices for runs already paired by position: per-example values when every
- * run has them with the same length, else one aggregate column; runs lacking the metric entirely
- * are dropped (the same positions from every group, so pairing is kept).
+ * (seeds × examples) matrices for groups of runs paired by position: per-example values when every
+ * kept run has them with the same length, else one aggregate column. Positions where any group
+ * lacks the metric are dropped from every group (pairing is kept); `rows` are the kept positions.
  */
-function matrices(groups: FinalLike[][], metric: MetricKey): number[][][] {
+function matrices(groups: FinalLike[][], metric: MetricKey): { mats: number[][][]; rows: number[] } {
   const n = groups[0].length;
-  const keep: number[] = [];
-  for (let i = 0; i < n; i++) if (groups.every((g) => aggregate(g[i], metric) !== undefined || perExample(g[i], metric))) keep.push(i);
-  const per = groups.map((g) => keep.map((i) => perExample(g[i], metric)));
+  const per = groups.map((g) => g.map((f) => perExample(f, metric)));
+  const all = [...Array(n).keys()];
   const len = per[0][0]?.length;
-  if (keep.length > 0 && per.every((rows) => rows.every((row) => row !== undefined && row.length === len))) return per as number[][][];
-  const agg = groups.map((g) => keep.map((i) => aggregate(g[i], metric)));
-  const ok = keep.map((_, j) => agg.every((col) => col[j] !== undefined));
-  return agg.map((col) => col.filter((_, j) => ok[j]).map((v) => [v as number]));
+  if (n > 0 && per.every((rows) => rows.every((row) => row !== undefined && row.length === len))) {
+    return { mats: per as number[][][], rows: all };
+  }
+  const agg = groups.map((g) => g.map((f) => aggregate(f, metric)));
+  const rows = all.filter((i) => agg.every((col) => col[i] !== undefined));
+  return { mats: agg.map((col) => rows.map((i) => [col[i] as number])), rows };
 }
 
 /** One run per (preset, seed) with a final evaluation: the first such run in `runs`. */
@@ -121,8 +122,8 @@ export function summarizeRuns(runs: RunLike[], opts: SummaryOptions = {}): Summa
     const params = runs.find((r) => r.preset === preset && r.params)?.params;
     if (params) row.params = params;
     for (const metric of metrics) {
-      const m = finals.length ? matrices([finals], metric)[0] : [];
-      row.metrics[metric] = m.length ? multiBootstrap(m, opts) : null;
+      const { mats, rows } = matrices([finals], metric);
+      row.metrics[metric] = rows.length ? multiBootstrap(mats[0], opts) : null;
     }
     return row;
   });
@@ -152,10 +153,11 @@ export function compareConfigs(runs: RunLike[], presetA: string, presetB: string
   const shared = [...ga.keys()].filter((s) => gb.has(s));
   const fa = shared.map((s) => ga.get(s)?.final as FinalLike);
   const fb = shared.map((s) => gb.get(s)?.final as FinalLike);
-  const withMetric = shared.filter((_, i) => (aggregate(fa[i], metric) !== undefined || perExample(fa[i], metric)) && (aggregate(fb[i], metric) !== undefined || perExample(fb[i], metric)));
-  if (withMetric.length === 0) return null;
-  const [a, b] = matrices([fa, fb], metric);
-  if (a.length === 0) return null;
+  const {
+    mats: [a, b],
+    rows,
+  } = matrices([fa, fb], metric);
+  if (rows.length === 0) return null;
   const res = pairedMultiBootstrap(a, b, opts);
   const mean = (m: number[][]) => m.reduce((t, row) => t + row.reduce((u, v) => u + v, 0), 0) / (m.length * m[0].length);
   const dir = METRICS.find((m) => m.key === metric)?.better ?? null;
@@ -166,7 +168,7 @@ export function compareConfigs(runs: RunLike[], presetA: string, presetB: string
     metric,
     presetA,
     presetB,
-    pairedSeeds: a.length === withMetric.length ? withMetric : shared.filter((s) => withMetric.includes(s)),
+    pairedSeeds: rows.map((i) => shared[i]),
     unpaired: { A: [...ga.keys()].filter((s) => !gb.has(s)), B: [...gb.keys()].filter((s) => !ga.has(s)) },
     meanA: mean(a),
     meanB: mean(b),

@@ -12,6 +12,7 @@ import {
   attentionForward,
   attentionForwardRef,
   attentionProbs,
+  setAttentionVariant,
 } from './attention';
 import { type KernelCheck, judge } from './check';
 
@@ -235,7 +236,7 @@ function sharedBufferCheck(c: Case, seed: number): KernelCheck {
   };
 }
 
-export const checks: KernelCheck[] = [
+const base: KernelCheck[] = [
   ...cases.map((c, i) => forwardCheck(c, 300 + i)),
   ...cases.map((c, i) => probsCheck(c, 300 + i)),
   ...cases.map((c, i) => backwardCheck(c, 300 + i)),
@@ -243,3 +244,20 @@ export const checks: KernelCheck[] = [
   determinismCheck(cases[6], 500),
   sharedBufferCheck(cases[7], 600),
 ];
+
+// Every case runs on both implementations (see AttnVariant in attention.ts).
+export const checks: KernelCheck[] = (['tiled', 'direct'] as const).flatMap((variant) =>
+  base.map((c) => ({
+    ...c,
+    kernel: `${c.kernel}.${variant}`,
+    async run(gpu) {
+      setAttentionVariant(variant);
+      try {
+        const r = await c.run(gpu);
+        return { ...r, kernel: `${r.kernel}.${variant}` };
+      } finally {
+        setAttentionVariant('auto');
+      }
+    },
+  })),
+);

@@ -9,12 +9,34 @@ import bwdDqCode from '../../shaders/attention_backward_dq.wgsl?raw';
 import bwdDkdvCode from '../../shaders/attention_backward_dkdv.wgsl?raw';
 import fwdCode from '../../shaders/attention_forward.wgsl?raw';
 import probsCode from '../../shaders/attention_probs.wgsl?raw';
+import directDkdvCode from '../../shaders/attention_direct_dkdv.wgsl?raw';
+import directDqCode from '../../shaders/attention_direct_dq.wgsl?raw';
+import directFwdCode from '../../shaders/attention_direct_forward.wgsl?raw';
 import { dummyTensor } from './matmul';
 
 const fwdShader = { name: 'attention_forward', code: fwdCode };
 const dqShader = { name: 'attention_backward_dq', code: bwdDqCode };
 const dkdvShader = { name: 'attention_backward_dkdv', code: bwdDkdvCode };
 const probsShader = { name: 'attention_probs', code: probsCode };
+const directFwd = { name: 'attention_direct_forward', code: directFwdCode };
+const directDq = { name: 'attention_direct_dq', code: directDqCode };
+const directDkdv = { name: 'attention_direct_dkdv', code: directDkdvCode };
+
+/**
+ * 'direct': barrier-free, one invocation per row (attention_direct_*.wgsl); 'tiled': workgroup tiles.
+ * 'auto' takes direct for T ≤ 128 (ShareLab's sequence lengths), where it is the faster of the two.
+ */
+export type AttnVariant = 'auto' | 'tiled' | 'direct';
+let attnVariant: AttnVariant = 'auto';
+export function setAttentionVariant(v: AttnVariant): void {
+  attnVariant = v;
+}
+function useDirect(d: AttnDims): boolean {
+  return attnVariant === 'direct' || (attnVariant === 'auto' && d.T <= 128);
+}
+function directGrid(d: AttnDims): number {
+  return Math.ceil((d.B * d.H * d.T) / 64);
+}
 
 /** Rows per workgroup in every attention kernel (query rows, or key rows for dk/dv). */
 const ROWS = 16;
@@ -69,6 +91,17 @@ export function attentionForward(gpu: Gpu, qkv: Tensor, out: Tensor, lse: Tensor
     [lse, d.B * d.H * d.T, 'lse'],
   ]);
   const c = common(gpu, d);
+  if (useDirect(d)) {
+    gpu.run({
+      shader: directFwd,
+      constants: c.constants,
+      bindings: [qkv, out, lse, c.lengths],
+      uniforms: [...c.uniforms, d.B],
+      grid: directGrid(d),
+      label: 'attention.forward',
+    });
+    return;
+  }
   gpu.run({
     shader: fwdShader,
     constants: c.constants,
@@ -106,6 +139,12 @@ export function attentionBackward(
     [scratch, nRow, 'scratch'],
   ]);
   const c = common(gpu, d);
+  if (useDirect(d)) {
+    const u = [...c.uniforms, d.B];
+    gpu.run({ shader: directDq, constants: c.constants, bindings: [qkv, out, dout, lse, dqkv, scratch, c.lengths], uniforms: u, grid: directGrid(d), label: 'attention.backward.dq' });
+    gpu.run({ shader: directDkdv, constants: c.constants, bindings: [qkv, dout, lse, scratch, dqkv, c.lengths], uniforms: u, grid: directGrid(d), label: 'attention.backward.dkdv' });
+    return;
+  }
   gpu.run({
     shader: dqShader,
     constants: c.constants,

@@ -44,8 +44,8 @@ function caseName(c: Case): string {
   return `${op} ${c.M}×${c.K}·${c.K}×${c.N}${extras.length ? ` (${extras.join(', ')})` : ''}`;
 }
 
-export const checks: KernelCheck[] = cases.map((c, i) => ({
-  kernel: 'matmul',
+export const checks: KernelCheck[] = (['tiled', 'direct'] as const).flatMap((variant) => cases.map((c, i) => ({
+  kernel: `matmul.${variant}`,
   name: caseName(c),
   heavy: c.heavy,
   async run(gpu) {
@@ -60,11 +60,11 @@ export const checks: KernelCheck[] = cases.map((c, i) => ({
     const B = gpu.fromArray(b, [b.length], 'B');
     const C = gpu.fromArray(c0, [c0.length], 'C');
     const Bias = bias ? gpu.fromArray(bias, [c.N], 'bias') : undefined;
-    const opts = { transA: c.transA, transB: c.transB, accumulate: c.accumulate, alpha: c.alpha, batch, strideB: sB };
+    const opts = { transA: c.transA, transB: c.transB, accumulate: c.accumulate, alpha: c.alpha, batch, strideB: sB, variant };
     matmul(gpu, A, B, C, c.M, c.N, c.K, { ...opts, bias: Bias });
     const got = await gpu.read(C);
     const want = matmulRef(a, b, c.M, c.N, c.K, { ...opts, bias, c: c0 });
     for (const t of [A, B, C, Bias]) t?.buffer.destroy();
-    return judge("matmul", caseName(c), [{ label: 'C', actual: got, expected: want, tol: tol(c.K) }]);
+    return judge(`matmul.${variant}`, caseName(c), [{ label: 'C', actual: got, expected: want, tol: tol(c.K) }]);
   },
-}));
+})));

@@ -3,8 +3,18 @@ import type { Gpu } from '../gpu/runtime';
 import { type Tensor, numel } from '../gpu/tensor';
 import { f32 } from '../gpu/uniforms';
 import code from '../../shaders/matmul.wgsl?raw';
+import directCode from '../../shaders/matmul_direct.wgsl?raw';
 
-const shader = { name: 'matmul', code };
+const tiled = { name: 'matmul', code };
+const direct = { name: 'matmul_direct', code: directCode };
+
+/** Which kernel: 'auto' picks the barrier-free one when K is small (see matmul_direct.wgsl). */
+export type MatmulVariant = 'auto' | 'tiled' | 'direct';
+let defaultVariant: MatmulVariant = 'auto';
+export function setMatmulVariant(v: MatmulVariant): void {
+  defaultVariant = v;
+}
+const DIRECT_MAX_K = 1024;
 
 export interface MatmulOpts {
   transA?: boolean;
@@ -16,6 +26,7 @@ export interface MatmulOpts {
   alpha?: number;
   /** Batch count; strides default to one matrix per batch. Pass 0 to broadcast an operand. */
   batch?: number;
+  variant?: MatmulVariant;
   strideA?: number;
   strideB?: number;
   strideC?: number;
@@ -44,12 +55,15 @@ export function matmul(gpu: Gpu, a: Tensor, b: Tensor, c: Tensor, M: number, N: 
   need(b, sB * (batch - 1) + K * N, 'B');
   need(c, sC * (batch - 1) + M * N, 'C');
   if (o.bias) need(o.bias, N, 'bias');
+  const v = o.variant ?? defaultVariant;
+  const useDirect = v === 'direct' || (v === 'auto' && K <= DIRECT_MAX_K);
+  const tile = useDirect ? 32 : 64;
   gpu.run({
-    shader,
+    shader: useDirect ? direct : tiled,
     constants: { TRANS_A: !!o.transA, TRANS_B: !!o.transB, HAS_BIAS: !!o.bias, ACCUMULATE: !!o.accumulate },
     bindings: [a, b, c, o.bias ?? dummyTensor(gpu)],
     uniforms: [M, N, K, sA, sB, sC, f32(o.alpha ?? 1)],
-    grid: [Math.ceil(N / 64), Math.ceil(M / 64), batch],
+    grid: [Math.ceil(N / tile), Math.ceil(M / tile), batch],
     label: `matmul${o.transA ? 'T' : ''}${o.transB ? 'xT' : ''}`,
   });
 }

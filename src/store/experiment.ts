@@ -168,3 +168,9 @@ export function presetCounts(preset: string, m: ModelSettings, loss: LossKind, v
     return { error: e instanceof Error ? e.message : String(e) };
   }
 }
+
+/** Why a dataset spec cannot be generated (ranges as in the experiment schema), or null. */
+export function datasetProblem(spec: DatasetSpec): string | null {
+  const s = EXPERIMENT_SCHEMA.kind === 'obj' ? EXPERIMENT_SCHEMA.fields.dataset : undefined;
+  return s ? checkSchema(s, spec, 'dataset') : null;
+}

@@ -94,8 +94,8 @@ export function KernelCheckPage() {
           </tr>
         </thead>
         <tbody>
-          {rows.map((r) => (
-            <tr key={`${r.kernel}/${r.name}`} className={r.ok ? 'ok' : 'bad'}>
+          {rows.map((r, i) => (
+            <tr key={`${i}:${r.kernel}/${r.name}`} className={r.ok ? 'ok' : 'bad'}>
               <td>{r.kernel}</td>
               <td>{r.name}</td>
               <td>{r.ok ? 'OK' : 'NOT OK'}</td>

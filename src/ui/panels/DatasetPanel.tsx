@@ -1,5 +1,6 @@
 // Built-in dataset: spec fields (applied with Generate), stats, caption-length histogram, preview grid.
 import { startWorker } from '../../store/client';
+import { datasetProblem } from '../../store/experiment';
 import { useStore } from '../../store/store';
 import { CaptionHistogram } from '../charts/CaptionHistogram';
 import { NumberField } from '../NumberField';
@@ -45,6 +46,7 @@ export function DatasetPanel() {
   const active = useStore((s) => s.activeDataset);
   const setDataset = useStore((s) => s.setDataset);
   const changed = active !== null && JSON.stringify(active) !== JSON.stringify(spec);
+  const problem = datasetProblem(spec);
   return (
     <section className="panel" aria-labelledby="dataset-h" data-testid="dataset-panel">
       <h2 id="dataset-h">Dataset · built-in shapes</h2>
@@ -57,10 +59,16 @@ export function DatasetPanel() {
       </div>
       {changed ? (
         <p className="note">
-          <button type="button" onClick={() => startWorker(spec)}>
+          <button type="button" onClick={() => startWorker(spec)} disabled={!!problem}>
             Generate
           </button>{' '}
-          <span className="muted">applies the new spec (runs in progress stop).</span>
+          {problem ? (
+            <span className="err" role="alert">
+              {problem}
+            </span>
+          ) : (
+            <span className="muted">applies the new spec (runs in progress stop).</span>
+          )}
         </p>
       ) : null}
       <DatasetStats />

@@ -31,7 +31,15 @@ function Results() {
         <ol className="retrieved-captions">
           {r.results.map((x) => (
             <li key={`${x.index}-${x.score}`}>
-              {x.caption ?? captions?.[x.index]?.[0] ?? `image #${x.index}`} <span className="muted">(a caption of image #{x.index}, score {x.score.toFixed(3)})</span>
+              {x.caption ? (
+                <>
+                  {x.caption} <span className="muted">(image #{x.index}, score {x.score.toFixed(3)})</span>
+                </>
+              ) : (
+                <>
+                  a caption of image #{x.index} <span className="muted">(score {x.score.toFixed(3)}; its captions: {captions?.[x.index]?.join(' · ')})</span>
+                </>
+              )}
             </li>
           ))}
         </ol>
@@ -74,7 +82,7 @@ export function RetrievalExplorer() {
               }}
             >
               <label htmlFor="retrieval-text">caption</label>
-              <input id="retrieval-text" data-testid="retrieval-text" value={text} onChange={(e) => setText(e.target.value)} />
+              <input id="retrieval-text" data-testid="retrieval-text" style={{ flex: 1 }} value={text} onChange={(e) => setText(e.target.value)} />
               <button type="submit">Find images</button>
             </form>
             <p className="muted">Or click a validation image to find its captions:</p>
