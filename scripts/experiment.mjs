@@ -44,7 +44,7 @@ try {
   await page.waitForFunction(() => typeof window.runExperiment === 'function');
   const result = await page.evaluate((s) => window.runExperiment(s), spec);
   const machine = `${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; WebGPU adapter: ${result.adapter || 'unknown'} (Chromium ${browser.version()})`;
-  const out = { experiment: spec, machine, date: new Date().toISOString(), wallSeconds: (Date.now() - t0) / 1000, runs: result.runs };
+  const out = { experiment: spec, machine, date: new Date().toISOString(), wallSeconds: (Date.now() - t0) / 1000, runs: result.runs, summary: result.summary };
   mkdirSync(outDir, { recursive: true });
   const base = path.join(outDir, spec.name);
   writeFileSync(`${base}.json`, JSON.stringify(out, null, 1));

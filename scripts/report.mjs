@@ -1,10 +1,10 @@
 // Self-contained HTML report of an experiment result (plotly inlined, no network).
-import { summarize } from './summary.mjs';
 
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 export function renderReport(result, plotlySource) {
-  const rows = summarize(result.runs);
+  const rows = result.summary?.rows ?? [];
+  const comps = result.summary?.comparisons ?? [];
   const table = `<table><thead><tr>${Object.keys(rows[0] ?? {}).map((k) => `<th>${esc(k)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${Object.values(r).map((v) => `<td>${esc(v)}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
@@ -15,7 +15,8 @@ export function renderReport(result, plotlySource) {
 <h1>ShareLab experiment: ${esc(result.experiment.name)}</h1>
 <p>${esc(result.experiment.description ?? '')}</p>
 <p>Machine: ${esc(result.machine)}. Date ${esc(result.date)}. Wall time ${result.wallSeconds.toFixed(0)} s.</p>
-<h2>Results (mean ± 95% CI over seeds, t-interval)</h2>${table}
+<h2>Results</h2><p>${esc(result.summary?.note ?? '')}</p>${table}
+<h2>Each preset vs ${esc(result.experiment.presets[0])}</h2><ul>${comps.map((c) => `<li>${esc(c.a)} vs ${esc(c.b)}, ${esc(c.metric)}: Δ = ${c.diff.toFixed(3)} [${c.ci[0].toFixed(3)}, ${c.ci[1].toFixed(3)}], p = ${c.p.toFixed(3)} — ${esc(c.verdict)}</li>`).join('')}</ul>
 <h2>Training loss</h2><div id="loss" class="plot"></div>
 <h2>Validation R@1 (image→text)</h2><div id="r1" class="plot"></div>
 <script>

@@ -52,6 +52,8 @@ export function builtinSet(opts: BuiltinOptions = {}): ImageCaptionSet & { sourc
 export interface Prepared {
   tokenizer: BpeTokenizer;
   val: ValData;
+  /** The text of every val caption, aligned with val.captions rows. */
+  valCaptions: string[];
   /** Truncated captions (longer than the context), counted for the report. */
   truncated: number;
   makeData(seed: number, batchSize: number): TrainData;
@@ -102,6 +104,7 @@ export function prepare(set: ImageCaptionSet, contextLength: number, vocabSize =
   return {
     tokenizer,
     val,
+    valCaptions: texts,
     get truncated() {
       return truncated;
     },

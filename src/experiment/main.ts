@@ -4,6 +4,7 @@ import type { EvalMetrics } from '../train/evaluate';
 import type { FromWorker, ToWorker } from '../train/protocol';
 import type { ParamCounts } from '../model/params';
 import { experimentRuns, validateExperiment } from './spec';
+import { type ExperimentSummary, summarizeExperiment } from './summarize';
 
 export interface RunResultJson {
   id: string;
@@ -20,7 +21,7 @@ export interface RunResultJson {
 
 declare global {
   interface Window {
-    runExperiment(spec: unknown): Promise<{ adapter: string; runs: RunResultJson[] }>;
+    runExperiment(spec: unknown): Promise<{ adapter: string; runs: RunResultJson[]; summary: ExperimentSummary }>;
   }
 }
 
@@ -40,6 +41,10 @@ window.runExperiment = (raw) =>
       runs.map((r) => [r.id, { id: r.id, preset: r.preset, seed: r.seed, curve: [], evals: [], final: null, wallMs: 0, status: 'queued' }]),
     );
     let adapter = '';
+    const finish = () => {
+      const all = [...results.values()];
+      return { adapter, runs: all, summary: summarizeExperiment(all, spec.presets) };
+    };
     let remaining = runs.length;
     worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       const m = ev.data;
@@ -57,7 +62,7 @@ window.runExperiment = (raw) =>
         log(`${m.id}: ${m.status}${m.message ? ` (${m.message})` : ''}`);
         if (m.status === 'error') {
           remaining--;
-          if (remaining === 0) resolve({ adapter, runs: [...results.values()] });
+          if (remaining === 0) resolve(finish());
         }
       } else if (m.type === 'steps') {
         const r = results.get(m.id);
@@ -76,7 +81,7 @@ window.runExperiment = (raw) =>
         log(`${m.id}: done, R@1 i2t ${m.final?.i2t[1]?.toFixed(3)} (${(m.wallMs / 1000).toFixed(0)} s)`);
         if (remaining === 0) {
           worker.terminate();
-          resolve({ adapter, runs: [...results.values()] });
+          resolve(finish());
         }
       } else if (m.type === 'error') log(`error: ${m.message}`);
       else if (m.type === 'gpu-problem') log(`GPU problem: ${JSON.stringify(m.problem)}`);

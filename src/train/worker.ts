@@ -148,7 +148,14 @@ async function retrieve(id: string, q: Extract<ToWorker, { type: 'retrieve' }>['
   } else {
     const scores = similarity(img.subarray(q.index * D, q.index * D + D), 1, txt, val.captions.N, D);
     const top = topK(scores, q.k);
-    post({ type: 'retrieval', id, query: `image #${q.index}`, kind: 'captions', results: top.map((j) => ({ index: val.captionImage[j], score: scores[j] })) });
+    const texts = prep.valCaptions;
+    post({
+      type: 'retrieval',
+      id,
+      query: `image #${q.index}`,
+      kind: 'captions',
+      results: top.map((j) => ({ index: val.captionImage[j], score: scores[j], caption: texts[j] })),
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 // Runs every registered kernel check on this browser's GPU and shows OK / NOT OK with the max error.
-// Query: ?filter=<substring> limits the kernels, ?heavy=0 skips large cases, ?autorun=0 waits for
+// Query: ?filter=<substring> limits the kernels, ?group= / ?exclude= kernel-name prefixes, ?heavy=0 skips large cases, ?autorun=0 waits for
 // the button. When finished, window.__kernelResults holds the results (read by e2e/kernels.spec.ts).
 import { useEffect, useState } from 'react';
 import { WebGpuUnavailable, acquireDevice } from '../../gpu/device';
@@ -25,8 +25,16 @@ export function KernelCheckPage() {
   const [unsupported, setUnsupported] = useState<WebGpuUnavailable | null>(null);
   const [adapter, setAdapter] = useState('');
 
+  // ?group=a,b keeps checks whose kernel starts with one of the prefixes; ?exclude=c,d drops them.
+  const list = (k: string) => (params.get(k) ?? '').split(',').filter(Boolean);
+  const groups = list('group');
+  const exclude = list('exclude');
   const checks = allChecks.filter(
-    (c) => (heavy || !c.heavy) && (!filter || `${c.kernel} ${c.name}`.toLowerCase().includes(filter.toLowerCase())),
+    (c) =>
+      (heavy || !c.heavy) &&
+      (!filter || `${c.kernel} ${c.name}`.toLowerCase().includes(filter.toLowerCase())) &&
+      (groups.length === 0 || groups.some((g) => c.kernel.startsWith(g))) &&
+      !exclude.some((g) => c.kernel.startsWith(g)),
   );
 
   async function runAll() {
