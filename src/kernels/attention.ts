@@ -31,7 +31,7 @@ let attnVariant: AttnVariant = 'auto';
 export function setAttentionVariant(v: AttnVariant): void {
   attnVariant = v;
 }
-function useDirect(d: AttnDims): boolean {
+function directPath(d: AttnDims): boolean {
   return attnVariant === 'direct' || (attnVariant === 'auto' && d.T <= 128);
 }
 function directGrid(d: AttnDims): number {
@@ -91,7 +91,7 @@ export function attentionForward(gpu: Gpu, qkv: Tensor, out: Tensor, lse: Tensor
     [lse, d.B * d.H * d.T, 'lse'],
   ]);
   const c = common(gpu, d);
-  if (useDirect(d)) {
+  if (directPath(d)) {
     gpu.run({
       shader: directFwd,
       constants: c.constants,
@@ -139,7 +139,7 @@ export function attentionBackward(
     [scratch, nRow, 'scratch'],
   ]);
   const c = common(gpu, d);
-  if (useDirect(d)) {
+  if (directPath(d)) {
     const u = [...c.uniforms, d.B];
     gpu.run({ shader: directDq, constants: c.constants, bindings: [qkv, out, dout, lse, dqkv, scratch, c.lengths], uniforms: u, grid: directGrid(d), label: 'attention.backward.dq' });
     gpu.run({ shader: directDkdv, constants: c.constants, bindings: [qkv, dout, lse, scratch, dqkv, c.lengths], uniforms: u, grid: directGrid(d), label: 'attention.backward.dkdv' });

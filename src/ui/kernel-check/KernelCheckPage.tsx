@@ -14,7 +14,7 @@ declare global {
   }
 }
 
-type Row = CheckResult & { ms: number };
+type Row = CheckResult & { ms: number; seq: number };
 
 export function KernelCheckPage() {
   const params = new URLSearchParams(location.search);
@@ -62,7 +62,7 @@ export function KernelCheckPage() {
       } catch (e) {
         r = { kernel: c.kernel, name: c.name, ok: false, maxAbsErr: Number.NaN, message: `threw: ${String(e)}` };
       }
-      out.push({ ...r, ms: performance.now() - t0 });
+      out.push({ ...r, ms: performance.now() - t0, seq: i });
       setRows([...out]);
     }
     const bad = out.filter((r) => !r.ok).length;
@@ -102,8 +102,8 @@ export function KernelCheckPage() {
           </tr>
         </thead>
         <tbody>
-          {rows.map((r, i) => (
-            <tr key={`${i}:${r.kernel}/${r.name}`} className={r.ok ? 'ok' : 'bad'}>
+          {rows.map((r) => (
+            <tr key={r.seq} className={r.ok ? 'ok' : 'bad'}>
               <td>{r.kernel}</td>
               <td>{r.name}</td>
               <td>{r.ok ? 'OK' : 'NOT OK'}</td>
