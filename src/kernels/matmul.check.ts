@@ -1,6 +1,6 @@
 import { Rng, randArray } from '../engine/rng';
 import { type KernelCheck, judge } from './check';
-import { matmul, matmulRef } from './matmul';
+import { matmul, matmulRef, vec4Applies } from './matmul';
 
 // fp32 accumulation over K terms of N(0,1) products: error grows ~ sqrt(K)·eps·|terms|.
 const tol = (K: number) => ({ atol: 1e-5 * Math.sqrt(K) * 4, rtol: 1e-4 });
@@ -29,7 +29,11 @@ const cases: Case[] = [
   { M: 257, N: 65, K: 33, batch: 3, accumulate: true, alpha: 0.5 },
   { M: 64, N: 64, K: 64, batch: 2, transB: true, bias: true },
   { M: 33, N: 17, K: 9, batch: 4, broadcastB: true },
+  { M: 33, N: 17, K: 36, transB: true },
+  { M: 127, N: 65, K: 128, batch: 2, transB: true, bias: true, accumulate: true, alpha: 0.75 },
+  { M: 1, N: 5, K: 4, transB: true },
   { M: 512, N: 384, K: 257, heavy: true },
+  { M: 544, N: 256, K: 64, transB: true, bias: true, heavy: true },
 ];
 
 function caseName(c: Case): string {
@@ -44,7 +48,7 @@ function caseName(c: Case): string {
   return `${op} ${c.M}×${c.K}·${c.K}×${c.N}${extras.length ? ` (${extras.join(', ')})` : ''}`;
 }
 
-export const checks: KernelCheck[] = (['tiled', 'direct'] as const).flatMap((variant) => cases.map((c, i) => ({
+export const checks: KernelCheck[] = (['tiled', 'direct', 'vec4'] as const).flatMap((variant) => cases.filter((c) => variant !== 'vec4' || vec4Applies({ transA: c.transA, transB: c.transB }, c.K, c.M * c.K, c.broadcastB ? 0 : c.K * c.N)).map((c, i) => ({
   kernel: `matmul.${variant}`,
   name: caseName(c),
   heavy: c.heavy,

@@ -4,12 +4,22 @@ import { type Tensor, numel } from '../gpu/tensor';
 import { f32 } from '../gpu/uniforms';
 import code from '../../shaders/matmul.wgsl?raw';
 import directCode from '../../shaders/matmul_direct.wgsl?raw';
+import vec4Code from '../../shaders/matmul_vec4.wgsl?raw';
 
 const tiled = { name: 'matmul', code };
 const direct = { name: 'matmul_direct', code: directCode };
+const vec4 = { name: 'matmul_vec4', code: vec4Code };
 
-/** Which kernel: 'auto' picks the barrier-free one when K is small (see matmul_direct.wgsl). */
-export type MatmulVariant = 'auto' | 'tiled' | 'direct';
+/**
+ * Which kernel: 'auto' picks the vec4 path for A·Bᵀ with K % 4 == 0 (and 4-aligned batch strides),
+ * else the barrier-free one when K is small (see matmul_direct.wgsl), else the tiled one.
+ */
+export type MatmulVariant = 'auto' | 'tiled' | 'direct' | 'vec4';
+
+/** Whether the vec4 kernel applies to these operands. */
+export function vec4Applies(o: MatmulOpts, K: number, sA: number, sB: number): boolean {
+  return !o.transA && !!o.transB && K % 4 === 0 && sA % 4 === 0 && sB % 4 === 0;
+}
 let defaultVariant: MatmulVariant = 'auto';
 export function setMatmulVariant(v: MatmulVariant): void {
   defaultVariant = v;
@@ -56,15 +66,20 @@ export function matmul(gpu: Gpu, a: Tensor, b: Tensor, c: Tensor, M: number, N: 
   need(c, sC * (batch - 1) + M * N, 'C');
   if (o.bias) need(o.bias, N, 'bias');
   const v = o.variant ?? defaultVariant;
-  const useDirect = v === 'direct' || (v === 'auto' && K <= DIRECT_MAX_K);
-  const tile = useDirect ? 32 : 64;
+  const canVec4 = vec4Applies(o, K, sA, sB);
+  if (v === 'vec4' && !canVec4) throw new Error('matmul vec4 path needs A·Bᵀ with K and batch strides divisible by 4');
+  const kind = v === 'vec4' || (v === 'auto' && canVec4) ? 'vec4' : v === 'direct' || (v === 'auto' && K <= DIRECT_MAX_K) ? 'direct' : 'tiled';
+  const tile = kind === 'tiled' ? 64 : 32;
   gpu.run({
-    shader: useDirect ? direct : tiled,
-    constants: { TRANS_A: !!o.transA, TRANS_B: !!o.transB, HAS_BIAS: !!o.bias, ACCUMULATE: !!o.accumulate },
+    shader: kind === 'vec4' ? vec4 : kind === 'direct' ? direct : tiled,
+    constants:
+      kind === 'vec4'
+        ? { HAS_BIAS: !!o.bias, ACCUMULATE: !!o.accumulate }
+        : { TRANS_A: !!o.transA, TRANS_B: !!o.transB, HAS_BIAS: !!o.bias, ACCUMULATE: !!o.accumulate },
     bindings: [a, b, c, o.bias ?? dummyTensor(gpu)],
     uniforms: [M, N, K, sA, sB, sC, f32(o.alpha ?? 1)],
     grid: [Math.ceil(N / tile), Math.ceil(M / tile), batch],
-    label: `matmul${o.transA ? 'T' : ''}${o.transB ? 'xT' : ''}`,
+    label: `matmul.${kind}${o.transA ? '.Ta' : ''}${o.transB ? '.Tb' : ''}`,
   });
 }
 
