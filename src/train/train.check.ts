@@ -2,7 +2,7 @@
 // that a small model really learns the built-in dataset.
 import type { KernelCheck } from '../kernels/check';
 import { builtinSet, prepare } from '../data/prepare';
-import { presetConfig } from '../model/registry';
+import { PRESET_NAMES, presetConfig } from '../model/registry';
 import type { ClipConfig } from '../model/config';
 import { DEFAULT_HYPER, type TrainHyper } from './hyper';
 import { runTraining } from './runner';
@@ -114,4 +114,43 @@ const resume: KernelCheck = {
   },
 };
 
-export const checks: KernelCheck[] = [determinism, learns, resume];
+const TINY_TRAIN: Partial<ClipConfig> = {
+  vision: { imageSize: 32, patchSize: 8, width: 16, depth: 2, heads: 2, mlpRatio: 2, pool: 'cls' },
+  text: { contextLength: 16, vocabSize: 512, width: 16, depth: 2, heads: 2, mlpRatio: 2, causal: true },
+  embedDim: 16,
+};
+
+const everyPreset: KernelCheck[] = PRESET_NAMES.flatMap((preset) =>
+  (['infonce', 'siglip'] as const).map((loss) => ({
+    kernel: 'train.presets',
+    name: `${preset} (${loss}): 4 training steps, finite loss and gradients, parameters change`,
+    heavy: true,
+    async run(gpu) {
+      const set = smallSet();
+      const prep = prepare(set, 16, 512);
+      const over: Partial<ClipConfig> = { ...TINY_TRAIN, loss, text: { ...TINY_TRAIN.text, vocabSize: prep.tokenizer.vocabSize } as ClipConfig['text'] };
+      if (preset === 'custom') over.sharing = { preset: 'custom', matrix: [{ attn: true, mlp: false, ln: true }, { attn: false, mlp: true, ln: false }] };
+      const config = presetConfig(preset, over);
+      const h: TrainHyper = { ...DEFAULT_HYPER, batchSize: 8, steps: 4, warmup: 1, logEvery: 4, evalEvery: 0, checkpointEvery: 0 };
+      const data = prep.makeData(1, h.batchSize);
+      const { Trainer } = await import('./trainer');
+      const t = new Trainer(gpu, config, h, 1);
+      for (let s = 0; s < 4; s++) t.runStep(data.batchAt(s));
+      const recs = await t.readMetrics();
+      const after = await t.readParams();
+      t.destroy();
+      let moved = 0;
+      for (let i = 0; i < after.length; i++) if (after[i] !== t.model.init[i]) moved++;
+      const finite = recs.every((r) => Number.isFinite(r.loss) && Number.isFinite(r.gradNorm) && !r.skipped) && after.every(Number.isFinite);
+      return {
+        kernel: 'train.presets',
+        name: `${preset} ${loss}`,
+        ok: finite && recs.length === 4 && moved > 0,
+        maxAbsErr: 0,
+        message: `losses ${recs.map((r) => r.loss.toFixed(4)).join(' ')}; grad norms ${recs.map((r) => r.gradNorm.toFixed(3)).join(' ')}; ${moved} parameter values changed`,
+      };
+    },
+  })),
+);
+
+export const checks: KernelCheck[] = [determinism, learns, resume, ...everyPreset];
