@@ -81,6 +81,16 @@ test('playground trains two presets and compares them', async ({ page, context }
   const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download Loss (train ─, val - -) as PNG' }).click()]);
   expect(png.suggestedFilename()).toMatch(/\.png$/);
 
+  // Checkpoint download: a safetensors file with our metadata, at the final step.
+  const [ckpt] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^Download checkpoint of separate/ }).click()]);
+  expect(ckpt.suggestedFilename()).toMatch(/step6\.safetensors$/);
+  const bytes = readFileSync(await ckpt.path());
+  const hlen = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + hlen).toString('utf8'));
+  expect(header.__metadata__.format).toBe('sharelab-clip/1');
+  expect(header.__metadata__.step).toBe('6');
+  expect(header['vision.patch.w'].dtype).toBe('F32');
+
   // Retrieval explorer: caption → images, image → captions.
   await page.getByTestId('retrieval-text').fill('a small red circle');
   await page.getByRole('button', { name: 'Find images' }).click();

@@ -1,3 +1,4 @@
+import { downloadBytes } from '../ui/download';
 // The training-worker client and the app's module-level actions (usable outside React). The worker
 // owns the GPU; this module turns its messages into store updates.
 import type { DatasetSpec, FromWorker, RunRequest, ToWorker } from '../train/protocol';
@@ -37,6 +38,11 @@ function onMessage(m: FromWorker) {
       break;
     case 'retrieval':
       if (retrievalRun) s.setRetrieval({ ...m, runId: retrievalRun });
+      break;
+    case 'checkpoint':
+      s.patchRun(m.id, { checkpointStep: m.step });
+      if (m.message) s.pushMessage(`${s.runs[m.id]?.label ?? m.id}: ${m.message}`);
+      if (m.bytes) downloadBytes(`${m.id}-step${m.step}.safetensors`, m.bytes);
       break;
     case 'gpu-problem':
       s.pushMessage(`GPU ${m.problem.kind === 'lost' ? `device lost (${m.problem.reason})` : `${m.problem.errorType} error`}: ${m.problem.message}`);
@@ -93,6 +99,11 @@ export function train() {
       s.patchRun(id, { status: 'error', message: err instanceof Error ? err.message : String(err) });
     }
   }
+}
+
+/** Save a checkpoint of a run; with download, the browser also saves the .safetensors file. */
+export function checkpointRun(id: string, download: boolean) {
+  send({ type: 'checkpoint', id, download });
 }
 
 export function pauseRun(id: string) {
@@ -181,6 +192,11 @@ export function boot() {
     }
   });
   if (!st().importError) write();
+  // Hidden tab (switching away, closing): checkpoint every running run so at most one interval is lost.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState !== 'hidden') return;
+    for (const [id, r] of Object.entries(st().runs)) if (r.status === 'running') checkpointRun(id, false);
+  });
   window.addEventListener('hashchange', () => {
     const t = readHash();
     if (t && t !== serializeExperiment(currentExperiment())) importExperiment(t, 'URL hash');

@@ -25,6 +25,8 @@ export interface RunInfo {
   snapshot?: EvalSnapshot;
   final?: EvalMetrics | null;
   wallMs?: number;
+  /** Step of the last checkpoint kept in browser storage. */
+  checkpointStep?: number;
 }
 
 export const PALETTE = ['#3a5bd9', '#d9480f', '#2b8a3e', '#ae3ec9', '#e8590c', '#0b7285', '#c2255c', '#5c940d', '#862e9c', '#495057'];

@@ -63,6 +63,7 @@ export type ToWorker =
   | { type: 'resume'; id: string }
   | { type: 'stop'; id: string }
   | { type: 'delete'; id: string }
+  | { type: 'checkpoint'; id: string; download: boolean }
   | { type: 'retrieve'; id: string; query: { kind: 'text'; text: string; k: number } | { kind: 'image'; index: number; k: number } };
 
 export type FromWorker =
@@ -80,5 +81,6 @@ export type FromWorker =
       results: { index: number; score: number; caption?: string }[];
       kind: 'images' | 'captions';
     }
+  | { type: 'checkpoint'; id: string; step: number; bytes?: Uint8Array; stored: boolean; message?: string }
   | { type: 'gpu-problem'; problem: GpuProblem }
   | { type: 'error'; id?: string; message: string };

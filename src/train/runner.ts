@@ -29,6 +29,10 @@ export interface RunCallbacks {
   control?(): 'run' | 'pause' | 'stop';
   waitWhilePaused?(): Promise<void>;
   onCheckpoint?(trainer: Trainer): Promise<void>;
+  /** The trainer was created (or resumed) and is about to run. */
+  onStart?(trainer: Trainer): void;
+  /** After each metrics read: the GPU history is empty, a safe point for checkpoints on request. */
+  afterRead?(trainer: Trainer): Promise<void>;
 }
 
 export interface RunResult {
@@ -40,6 +44,7 @@ export interface RunResult {
 
 export async function runTraining(gpu: Gpu, spec: RunSpec, data: TrainData, cb: RunCallbacks = {}, trainer?: Trainer): Promise<RunResult> {
   const t = trainer ?? new Trainer(gpu, spec.config, spec.hyper, spec.seed);
+  cb.onStart?.(t);
   const h = spec.hyper;
   const t0 = performance.now();
   let lastT = t0;
@@ -67,6 +72,7 @@ export async function runTraining(gpu: Gpu, spec: RunSpec, data: TrainData, cb: 
       const crossed = (every: number) => every > 0 && Math.floor(t.step / every) > Math.floor((t.step - recs.length) / every);
       if (crossed(h.evalEvery) && !atEnd) await doEval();
       if (crossed(h.checkpointEvery)) await cb.onCheckpoint?.(t);
+      await cb.afterRead?.(t);
       let c = cb.control?.() ?? 'run';
       while (c === 'pause') {
         await cb.waitWhilePaused?.();

@@ -11,12 +11,17 @@ import { buildLayout, paramCounts } from '../model/params';
 import type { EvalEmbeddings, EvalMetrics } from './evaluate';
 import type { DatasetInfo, DatasetSpec, EvalSnapshot, FromWorker, RunRequest, ToWorker } from './protocol';
 import { runTraining } from './runner';
+import { deleteCheckpoint, saveCheckpoint } from './checkpoint-store';
 import type { Trainer } from './trainer';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
 interface RunState {
   req: RunRequest;
+  /** The trainer while running (for checkpoints on request). */
+  live?: Trainer;
+  /** A checkpoint was requested while running: taken at the next safe point. */
+  want?: { download: boolean };
   control: 'run' | 'pause' | 'stop';
   wake?: () => void;
   trainer?: Trainer;
@@ -115,12 +120,23 @@ async function pump() {
         post({ type: 'eval', id, snapshot: snapshot(metrics, emb) });
       },
       control: () => st.control,
+      onCheckpoint: (t) => checkpoint(st, t, false),
+      onStart: (t) => {
+        st.live = t;
+      },
+      afterRead: async (t) => {
+        const w = st.want;
+        st.want = undefined;
+        if (w) await checkpoint(st, t, w.download);
+      },
       waitWhilePaused: () => new Promise<void>((r) => {
         st.wake = r;
       }),
     });
     st.trainer?.destroy();
     st.trainer = res.trainer;
+    st.live = undefined;
+    await checkpoint(st, res.trainer, false);
     post({ type: 'status', id, status: res.stopped ? 'stopped' : 'done' });
     post({ type: 'done', id, final: res.final ?? null, wallMs: res.wallMs });
   } catch (e) {
@@ -129,6 +145,28 @@ async function pump() {
     busy = false;
     void pump();
   }
+}
+
+/** Save the run's checkpoint to IndexedDB (and post the bytes when asked to download). */
+async function checkpoint(st: RunState, t: Trainer, download: boolean) {
+  if (!prep) return;
+  const id = st.req.id;
+  let bytes: Uint8Array;
+  try {
+    bytes = await t.saveCheckpoint(prep.tokenizer.toJSON(), st.req.seed);
+  } catch (e) {
+    post({ type: 'checkpoint', id, step: t.step, stored: false, message: `checkpoint failed: ${String(e)}` });
+    return;
+  }
+  let stored = true;
+  let message: string | undefined;
+  try {
+    await saveCheckpoint({ runId: id, step: t.step, savedAt: Date.now(), bytes });
+  } catch (e) {
+    stored = false;
+    message = `could not keep the checkpoint in browser storage (${String(e)}); download it to keep it`;
+  }
+  post({ type: 'checkpoint', id, step: t.step, stored, message, bytes: download ? bytes : undefined });
 }
 
 async function retrieve(id: string, q: Extract<ToWorker, { type: 'retrieve' }>['query']) {
@@ -199,6 +237,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
         if (m.type === 'delete') {
           st.trainer?.destroy();
           runs.delete(m.id);
+          void deleteCheckpoint(m.id).catch(() => undefined);
         } else if (qi >= 0) post({ type: 'status', id: m.id, status: 'stopped' });
       }
       break;
@@ -206,5 +245,12 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
     case 'retrieve':
       void retrieve(m.id, m.query);
       break;
+    case 'checkpoint': {
+      const st = runs.get(m.id);
+      if (st?.live) st.want = { download: m.download };
+      else if (st?.trainer) void checkpoint(st, st.trainer, m.download);
+      else post({ type: 'error', id: m.id, message: 'no trained model to checkpoint yet' });
+      break;
+    }
   }
 };

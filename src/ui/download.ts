@@ -7,3 +7,12 @@ export function downloadText(filename: string, text: string, type = 'application
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+export function downloadBytes(filename: string, bytes: Uint8Array, type = 'application/octet-stream') {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

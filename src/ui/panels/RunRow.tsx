@@ -1,5 +1,5 @@
 // One run in the queue: colour, label, status, progress, speed, ETA and its controls.
-import { deleteRun, pauseRun, resumeRun, stopRun } from '../../store/client';
+import { checkpointRun, deleteRun, pauseRun, resumeRun, stopRun } from '../../store/client';
 import type { RunInfo } from '../../store/runsSlice';
 import { useStore } from '../../store/store';
 
@@ -44,6 +44,17 @@ export function RunRow({ id }: { id: string }) {
         {active ? (
           <button type="button" className="small" onClick={() => stopRun(id)} aria-label={`Stop ${r.label}`}>
             Stop
+          </button>
+        ) : null}
+        {r.status !== 'queued' && r.status !== 'planned' ? (
+          <button
+            type="button"
+            className="small"
+            onClick={() => checkpointRun(id, true)}
+            aria-label={`Download checkpoint of ${r.label}`}
+            title={r.checkpointStep !== undefined ? `last saved in the browser at step ${r.checkpointStep}` : 'save and download a safetensors checkpoint'}
+          >
+            Checkpoint
           </button>
         ) : null}
         <button type="button" className="small" onClick={() => deleteRun(id)} aria-label={`Delete ${r.label}`}>
