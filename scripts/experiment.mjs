@@ -10,7 +10,7 @@ import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { CHROMIUM_HELP } from './find-chromium.mjs';
 import { gpuEnv } from './gpu-env.mjs';
-import { renderReport } from './report.mjs';
+import { renderMarkdown, renderReport, updateReadme } from './report.mjs';
 
 const args = process.argv.slice(2);
 const file = args.find((a) => !a.startsWith('--'));
@@ -51,7 +51,16 @@ try {
   const require = createRequire(import.meta.url);
   const plotly = readFileSync(require.resolve('plotly.js-dist-min'), 'utf8');
   writeFileSync(`${base}.html`, renderReport(out, plotly));
-  console.log(`wrote ${base}.json and ${base}.html (${out.wallSeconds.toFixed(0)} s)`);
+  // A PNG of the report's curves, and a markdown table: the README shows both for the study.
+  const report = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await report.goto(`file://${path.resolve(`${base}.html`)}`);
+  await report.waitForSelector('#r1 .main-svg');
+  await report.locator('#curves').screenshot({ path: `${base}.png` });
+  await report.close();
+  const md = renderMarkdown(out);
+  writeFileSync(`${base}.md`, md);
+  updateReadme(spec.name, md, `${base}.png`);
+  console.log(`wrote ${base}.json, ${base}.html, ${base}.png, ${base}.md (${out.wallSeconds.toFixed(0)} s)`);
 } finally {
   await browser.close();
   await server.close();

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 // Self-contained HTML report of an experiment result (plotly inlined, no network).
 
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
@@ -17,13 +18,51 @@ export function renderReport(result, plotlySource) {
 <p>Machine: ${esc(result.machine)}. Date ${esc(result.date)}. Wall time ${result.wallSeconds.toFixed(0)} s.</p>
 <h2>Results</h2><p>${esc(result.summary?.note ?? '')}</p>${table}
 <h2>Each preset vs ${esc(result.experiment.presets[0])}</h2><ul>${comps.map((c) => `<li>${esc(c.a)} vs ${esc(c.b)}, ${esc(c.metric)}: Δ = ${c.diff.toFixed(3)} [${c.ci[0].toFixed(3)}, ${c.ci[1].toFixed(3)}], p = ${c.p.toFixed(3)} — ${esc(c.verdict)}</li>`).join('')}</ul>
-<h2>Training loss</h2><div id="loss" class="plot"></div>
-<h2>Validation R@1 (image→text)</h2><div id="r1" class="plot"></div>
+<div id="curves"><h3>Training loss</h3><div id="loss" class="plot"></div>
+<h3>Final validation R@1 (image→text), one point per seed</h3><div id="r1" class="plot"></div></div>
 <script>
 const runs = ${data};
 const presets = [...new Set(runs.map(r => r.preset))];
 const colour = p => ['#3a5bd9','#d9534f','#2ca02c','#ff7f0e','#9467bd','#8c564b','#e377c2','#17becf','#7f7f7f'][presets.indexOf(p) % 9];
-Plotly.newPlot('loss', runs.map(r => ({x: r.curve.map(c => c.step), y: r.curve.map(c => c.loss), name: r.id, line: {color: colour(r.preset), width: 1}, legendgroup: r.preset})), {xaxis:{title:'step'}, yaxis:{title:'loss'}});
-Plotly.newPlot('r1', runs.map(r => ({x: r.evals.map(e => e.step), y: r.evals.map(e => e.i2t[1]), name: r.id, mode: 'lines+markers', line: {color: colour(r.preset)}, legendgroup: r.preset})), {xaxis:{title:'step'}, yaxis:{title:'R@1 i2t'}});
+Plotly.newPlot('loss', runs.map(r => ({x: r.curve.map(c => c.step), y: r.curve.map(c => c.loss), name: r.id, line: {color: colour(r.preset), width: 1}, legendgroup: r.preset, showlegend: r.id.endsWith(String(runs.find(q => q.preset === r.preset).id.split('-s').pop()))})), {margin: {t: 10}, xaxis: {title: {text: 'step'}}, yaxis: {title: {text: 'training loss'}}});
+Plotly.newPlot('r1', presets.map(p => { const rs = runs.filter(r => r.preset === p && r.evals.length); return {type: 'box', name: p, y: rs.map(r => r.evals[r.evals.length - 1].i2t[1]), boxpoints: 'all', jitter: 0.3, pointpos: 0, marker: {color: colour(p)}, line: {color: colour(p)}}; }), {margin: {t: 10}, showlegend: false, yaxis: {title: {text: 'final R@1 image→text (per seed)'}}});
 </script></body></html>`;
+}
+
+/** The results table and comparisons as markdown (for the README). */
+export function renderMarkdown(result) {
+  const rows = result.summary?.rows ?? [];
+  const cols = Object.keys(rows[0] ?? {});
+  const lines = [
+    `Machine: ${result.machine}. ${result.date.slice(0, 10)}, ${(result.wallSeconds / 60).toFixed(0)} min.`,
+    '',
+    `| ${cols.join(' | ')} |`,
+    `|${cols.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${cols.map((c) => r[c]).join(' | ')} |`),
+    '',
+    result.summary?.note ?? '',
+    '',
+    ...(result.summary?.comparisons ?? []).map(
+      (c) => `- ${c.a} vs ${c.b}, ${c.metric}: Δ = ${c.diff.toFixed(3)} [${c.ci[0].toFixed(3)}, ${c.ci[1].toFixed(3)}], p = ${c.p.toFixed(3)} — ${c.verdict}`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+/** Replace the README block between <!-- experiment:NAME:start --> and <!-- experiment:NAME:end -->, if present. */
+export function updateReadme(name, md, pngPath) {
+  const file = 'README.md';
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return;
+  }
+  const start = `<!-- experiment:${name}:start -->`;
+  const end = `<!-- experiment:${name}:end -->`;
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < i) return;
+  const block = `${start}\n${md}\n\n![${name}](${pngPath})\n${end}`;
+  writeFileSync(file, text.slice(0, i) + block + text.slice(j + end.length));
 }

@@ -78,10 +78,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   }
 
   let scale = rstd * gamma[c];
-  let shift = beta[c] - mean * scale;
+  let shift = beta[c];
   for (var i = tid; i < n; i += WG) {
     let j = at(c, i);
-    y[j] = fma(x[j], scale, shift);
+    y[j] = fma(x[j] - mean, scale, shift);
   }
   if (tid == 0u) {
     meanOut[c] = mean;

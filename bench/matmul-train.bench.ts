@@ -1,0 +1,34 @@
+// `npm run bench`: opens /bench.html, waits for window.__benchResults, adds the host description,
+// writes bench/results/<name>.json (+ .md) and prints the markdown tables.
+// Env: BENCH_NAME (default 'latest'), BENCH_QUERY (e.g. 'suite=matmul&quick=1').
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, platform } from 'node:os';
+import { expect, test } from '@playwright/test';
+import { markdownReport } from '../src/bench/report';
+import type { BenchResults } from '../src/bench/types';
+
+test('benchmarks: matmul vs tfjs-webgpu / onnxruntime-web, training step per preset', async ({ page }) => {
+  const timeout = Number(process.env.BENCH_TIMEOUT_MS ?? 15 * 60_000);
+  test.setTimeout(timeout + 60_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+    else if (process.env.BENCH_VERBOSE && m.text().startsWith('[bench]')) console.log(m.text());
+  });
+  await page.goto(`/bench.html?${process.env.BENCH_QUERY ?? ''}`);
+  await page.waitForFunction(() => window.__benchResults !== undefined || window.__benchError !== undefined, undefined, { timeout, polling: 1000 });
+  const failed = await page.evaluate(() => window.__benchError);
+  expect(failed, failed).toBeUndefined();
+  const res = (await page.evaluate(() => window.__benchResults)) as BenchResults;
+  const c = cpus();
+  res.machine = { cpus: c.length, cpuModel: c[0]?.model ?? 'unknown', platform: `${platform()} ${process.arch}`, node: process.version };
+  const name = process.env.BENCH_NAME ?? 'latest';
+  const md = markdownReport(res);
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(`bench/results/${name}.json`, JSON.stringify({ ...res, consoleErrors: errors }, null, 2));
+  writeFileSync(`bench/results/${name}.md`, `${md}\n`);
+  console.log(`\n${md}\n`);
+  if (errors.length) console.log(`console errors (not fatal):\n${errors.join('\n')}`);
+  expect(res.matmul.length + (res.train?.results.length ?? 0)).toBeGreaterThan(0);
+});
