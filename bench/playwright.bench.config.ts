@@ -24,6 +24,8 @@ export default defineConfig({
   webServer: {
     command: `npx vite --port ${PORT} --strictPort`,
     url: `http://localhost:${PORT}`,
+    // Serve the repository root (the default cwd would be this config's folder): npm runs scripts there.
+    cwd: process.cwd(),
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
   },

@@ -39,19 +39,20 @@ export function tfjsRunner(c: CaseInputs): Runner {
   const a = tf.tensor2d(c.a, c.transA ? [c.K, c.M] : [c.M, c.K]);
   const b = tf.tensor2d(c.b, c.transB ? [c.N, c.K] : [c.K, c.N]);
   let last: tf.Tensor | null = null;
+  const runMany = async (k: number) => {
+    const ys: tf.Tensor[] = [];
+    for (let i = 0; i < k; i++) ys.push(tf.matMul(a, b, c.transA, c.transB));
+    backend.submitQueue();
+    await backend.queue.onSubmittedWorkDone();
+    last?.dispose();
+    last = ys.pop() ?? null;
+    for (const y of ys) y.dispose();
+  };
   return {
-    async runMany(k) {
-      const ys: tf.Tensor[] = [];
-      for (let i = 0; i < k; i++) ys.push(tf.matMul(a, b, c.transA, c.transB));
-      backend.submitQueue();
-      await backend.queue.onSubmittedWorkDone();
-      last?.dispose();
-      last = ys.pop() ?? null;
-      for (const y of ys) y.dispose();
-    },
+    runMany,
     async read() {
-      if (!last) await this.runMany(1);
-      return (await (last as tf.Tensor).data()) as Float32Array;
+      if (!last) await runMany(1);
+      return (await (last as unknown as tf.Tensor).data()) as Float32Array;
     },
     dispose() {
       last?.dispose();
@@ -107,13 +108,14 @@ export async function ortRunner(c: CaseInputs, st: OrtState): Promise<Runner> {
   if (st.io === 'cpu') {
     const feeds = { A: new ort.Tensor('float32', c.a, m.aDims), B: new ort.Tensor('float32', c.b, m.bDims) };
     let last: Float32Array | null = null;
+    const runMany = async (k: number) => {
+      for (let i = 0; i < k; i++) last = (await session.run(feeds)).Y.data as Float32Array;
+    };
     return {
-      async runMany(k) {
-        for (let i = 0; i < k; i++) last = (await session.run(feeds)).Y.data as Float32Array;
-      },
+      runMany,
       async read() {
-        if (!last) await this.runMany(1);
-        return last as Float32Array;
+        if (!last) await runMany(1);
+        return last as unknown as Float32Array;
       },
       dispose() {
         void session.release();
@@ -125,7 +127,7 @@ export async function ortRunner(c: CaseInputs, st: OrtState): Promise<Runner> {
   const buf = (data: Float32Array | number) => {
     const n = typeof data === 'number' ? data : data.length;
     const b = device.createBuffer({ size: Math.max(16, n * 4), usage });
-    if (typeof data !== 'number') device.queue.writeBuffer(b, 0, data);
+    if (typeof data !== 'number') device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
     return b;
   };
   const bufs = [buf(c.a), buf(c.b), buf(c.M * c.N)];
