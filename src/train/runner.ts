@@ -31,6 +31,11 @@ export interface RunCallbacks {
   onCheckpoint?(trainer: Trainer): Promise<void>;
   /** The trainer was created (or resumed) and is about to run. */
   onStart?(trainer: Trainer): void;
+  /**
+   * Called when `maxSkippedInARow` consecutive steps had non-finite gradients (each was skipped on the
+   * GPU, so the weights are intact): the host should pause the run and tell the user.
+   */
+  onAutoPause?(message: string): void;
   /** After each metrics read: the GPU history is empty, a safe point for checkpoints on request. */
   afterRead?(trainer: Trainer): Promise<void>;
 }
@@ -51,6 +56,9 @@ export async function runTraining(gpu: Gpu, spec: RunSpec, data: TrainData, cb: 
   let lastStep = t.step;
   let lastScale = Math.exp(t.model.init[t.arena.layout.get('logit_scale').offset]);
   let final: EvalMetrics | undefined;
+  let skippedInARow = 0;
+  let skippedTotal = 0;
+  const maxSkippedInARow = 5;
 
   const doEval = async () => {
     const r = await evaluate(t, data.val, lastScale);
@@ -69,6 +77,16 @@ export async function runTraining(gpu: Gpu, spec: RunSpec, data: TrainData, cb: 
       lastT = now;
       lastStep = t.step;
       cb.onSteps?.(recs, sps);
+      for (const r of recs) {
+        skippedInARow = r.skipped ? skippedInARow + 1 : 0;
+        if (r.skipped) skippedTotal++;
+      }
+      if (skippedInARow >= maxSkippedInARow) {
+        skippedInARow = 0;
+        cb.onAutoPause?.(
+          `paused: ${maxSkippedInARow} steps in a row had NaN/Inf gradients (skipped, weights unchanged; ${skippedTotal} skipped so far). Try a lower learning rate or stronger clipping, then resume.`,
+        );
+      }
       const crossed = (every: number) => every > 0 && Math.floor(t.step / every) > Math.floor((t.step - recs.length) / every);
       if (crossed(h.evalEvery) && !atEnd) await doEval();
       if (crossed(h.checkpointEvery)) await cb.onCheckpoint?.(t);
