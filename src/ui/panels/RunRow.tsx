@@ -14,6 +14,7 @@ export function RunRow({ id }: { id: string }) {
   const total = useStore((s) => s.runs[id]?.request?.hyper.steps ?? s.experiment.hyper.steps);
   if (!r) return null;
   const step = r.steps[r.steps.length - 1]?.step ?? 0;
+  const skipped = r.steps.reduce((n, x) => n + (x.skipped ? 1 : 0), 0);
   const active = r.status === 'running' || r.status === 'queued' || r.status === 'paused';
   return (
     <tr data-testid="run-row" data-status={r.status}>
@@ -24,6 +25,12 @@ export function RunRow({ id }: { id: string }) {
       <td className={`status ${r.status}`} title={r.message}>
         {r.status}
         {r.message ? ` — ${r.message}` : ''}
+        {skipped > 0 ? (
+          <span className="warn" title="steps whose gradients had NaN/Inf: skipped on the GPU, weights unchanged">
+            {' '}
+            ⚠ {skipped} skipped
+          </span>
+        ) : null}
       </td>
       <td>
         <progress max={total} value={step} aria-label={`${r.label} progress`} /> {step}/{total}
