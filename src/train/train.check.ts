@@ -153,4 +153,45 @@ const everyPreset: KernelCheck[] = PRESET_NAMES.flatMap((preset) =>
   })),
 );
 
-export const checks: KernelCheck[] = [determinism, learns, resume, ...everyPreset];
+const nanGuard: KernelCheck = {
+  kernel: 'train.nan',
+  name: 'forced NaN: a NaN image batch makes every step non-finite → steps skipped, weights untouched, run auto-pauses',
+  heavy: true,
+  async run(gpu) {
+    const set = smallSet();
+    const prep = prepare(set, 16, 512);
+    const config = presetConfig('shared-all', { ...TINY_TRAIN, text: { ...TINY_TRAIN.text, vocabSize: prep.tokenizer.vocabSize } as ClipConfig['text'] });
+    const h: TrainHyper = { ...DEFAULT_HYPER, batchSize: 8, steps: 12, warmup: 1, logEvery: 3, evalEvery: 0, checkpointEvery: 0 };
+    const data = prep.makeData(1, h.batchSize);
+    // Steps 3.. get a NaN pixel: the loss and every gradient become NaN from then on.
+    const poisoned = { ...data, batchAt: (step: number) => {
+      const b = data.batchAt(step);
+      if (step >= 3) b.images[0] = Number.NaN;
+      return b;
+    } };
+    const skipped: boolean[] = [];
+    let pausedMsg = '';
+    let stopAfterPause = false;
+    const r = await runTraining(gpu, { id: 'nan', config, hyper: h, seed: 1 }, poisoned, {
+      onSteps: (recs) => skipped.push(...recs.map((x) => x.skipped)),
+      onAutoPause: (m) => {
+        pausedMsg = m;
+        stopAfterPause = true;
+      },
+      control: () => (stopAfterPause ? 'stop' : 'run'),
+    });
+    const params = await r.trainer.readParams();
+    const beforePoison = skipped.slice(0, 3).every((x) => !x);
+    r.trainer.destroy();
+    const ok = beforePoison && skipped.slice(3).every((x) => x) && pausedMsg.includes('NaN') && params.every(Number.isFinite);
+    return {
+      kernel: 'train.nan',
+      name: 'nan guard',
+      ok,
+      maxAbsErr: 0,
+      message: `skipped per step: ${skipped.map((x) => (x ? 'S' : '.')).join('')}; auto-pause: "${pausedMsg.slice(0, 90)}…"; params finite: ${params.every(Number.isFinite)}`,
+    };
+  },
+};
+
+export const checks: KernelCheck[] = [determinism, learns, resume, nanGuard, ...everyPreset];
