@@ -28,7 +28,11 @@ if (!exe) {
 }
 Object.assign(process.env, env);
 
-const server = await createServer({ server: { port: 5199 + Math.floor(Math.random() * 400), strictPort: false }, logLevel: 'warn' });
+// No HMR and no file watching: an edit to the sources must not reload the page mid-experiment.
+const server = await createServer({
+  server: { port: 5199 + Math.floor(Math.random() * 400), strictPort: false, hmr: false, watch: null },
+  logLevel: 'warn',
+});
 await server.listen();
 const url = server.resolvedUrls.local[0];
 const browser = await chromium.launch({
