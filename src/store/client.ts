@@ -44,6 +44,9 @@ function onMessage(m: FromWorker) {
       if (m.message) s.pushMessage(`${s.runs[m.id]?.label ?? m.id}: ${m.message}`);
       if (m.bytes) downloadBytes(`${m.id}-step${m.step}.safetensors`, m.bytes);
       break;
+    case 'rewind':
+      s.rewindRun(m.id, m.step);
+      break;
     case 'gpu-problem':
       s.pushMessage(`GPU ${m.problem.kind === 'lost' ? `device lost (${m.problem.reason})` : `${m.problem.errorType} error`}: ${m.problem.message}`);
       break;
@@ -104,6 +107,11 @@ export function train() {
 /** Save a checkpoint of a run; with download, the browser also saves the .safetensors file. */
 export function checkpointRun(id: string, download: boolean) {
   send({ type: 'checkpoint', id, download });
+}
+
+/** Destroy the GPU device on purpose (tests, or to see recovery work). */
+export function loseDevice() {
+  send({ type: 'debug-lose-device' });
 }
 
 export function pauseRun(id: string) {
@@ -174,6 +182,8 @@ function readHash(): string | null {
 
 /** Apply the URL hash (if any), start the worker and keep the hash in sync with the experiment. */
 export function boot() {
+  // Test hook (also handy to see recovery work by hand in the console).
+  (window as unknown as { __sharelab?: object }).__sharelab = { loseDevice };
   const h = readHash();
   if (h) importExperiment(h, 'URL hash');
   startWorker(st().experiment.dataset);

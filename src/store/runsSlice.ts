@@ -40,6 +40,8 @@ export interface RunsSlice {
   patchRun(id: string, patch: Partial<RunInfo>): void;
   appendSteps(id: string, records: StepRecord[], stepsPerSec: number): void;
   addEval(id: string, snapshot: EvalSnapshot): void;
+  /** Training resumed from a checkpoint at `step`: forget what came after it. */
+  rewindRun(id: string, step: number): void;
   removeRun(id: string): void;
 }
 
@@ -76,6 +78,12 @@ export const createRunsSlice: StateCreator<State, [], [], RunsSlice> = (set) => 
       const r = s.runs[id];
       if (!r) return {};
       return { runs: { ...s.runs, [id]: { ...r, snapshot, evals: [...r.evals, snapshot.metrics] } } };
+    }),
+  rewindRun: (id, step) =>
+    set((s) => {
+      const r = s.runs[id];
+      if (!r) return {};
+      return { runs: { ...s.runs, [id]: { ...r, steps: r.steps.filter((x) => x.step <= step), evals: r.evals.filter((e) => e.step <= step) } } };
     }),
   removeRun: (id) =>
     set((s) => {

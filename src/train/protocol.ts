@@ -64,6 +64,7 @@ export type ToWorker =
   | { type: 'stop'; id: string }
   | { type: 'delete'; id: string }
   | { type: 'checkpoint'; id: string; download: boolean }
+  | { type: 'debug-lose-device' }
   | { type: 'retrieve'; id: string; query: { kind: 'text'; text: string; k: number } | { kind: 'image'; index: number; k: number } };
 
 export type FromWorker =
@@ -83,4 +84,6 @@ export type FromWorker =
     }
   | { type: 'checkpoint'; id: string; step: number; bytes?: Uint8Array; stored: boolean; message?: string }
   | { type: 'gpu-problem'; problem: GpuProblem }
+  /** Training resumed from a checkpoint at `step`: drop the run's step records after it. */
+  | { type: 'rewind'; id: string; step: number }
   | { type: 'error'; id?: string; message: string };

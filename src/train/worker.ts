@@ -10,8 +10,8 @@ import { Gpu } from '../gpu/runtime';
 import { buildLayout, paramCounts } from '../model/params';
 import type { EvalEmbeddings, EvalMetrics } from './evaluate';
 import type { DatasetInfo, DatasetSpec, EvalSnapshot, FromWorker, RunRequest, ToWorker } from './protocol';
-import { runTraining } from './runner';
-import { deleteCheckpoint, saveCheckpoint } from './checkpoint-store';
+import { type RunCallbacks, type RunResult, type TrainData, runTraining } from './runner';
+import { deleteCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint-store';
 import type { Trainer } from './trainer';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
@@ -60,17 +60,34 @@ function snapshot(metrics: EvalMetrics, emb: EvalEmbeddings): EvalSnapshot {
   };
 }
 
-async function init(spec: DatasetSpec) {
+/** True between a device loss and the re-acquisition of a new device. */
+let deviceLost = false;
+let lostReason = '';
+
+/** Acquire a device and route its loss/errors to the UI; on loss, flag it so the run loop recovers. */
+async function acquire(): Promise<boolean> {
   try {
     const { device, caps } = await acquireDevice();
     gpu = new Gpu(device, { caps });
-    watchDevice(device, (problem) => post({ type: 'gpu-problem', problem }));
+    deviceLost = false;
+    watchDevice(device, (problem) => {
+      post({ type: 'gpu-problem', problem });
+      if (problem.kind === 'lost') {
+        deviceLost = true;
+        lostReason = problem.message || problem.reason;
+      }
+    });
     post({ type: 'ready', adapter: caps.adapterDescription, features: [...caps.features] });
+    return true;
   } catch (e) {
     if (e instanceof WebGpuUnavailable) post({ type: 'unsupported', reason: e.reason, message: e.message });
     else post({ type: 'error', message: `GPU initialisation failed: ${String(e)}` });
-    return;
+    return false;
   }
+}
+
+async function init(spec: DatasetSpec) {
+  if (!(await acquire())) return;
   const set = builtinSet({ seed: spec.seed, count: spec.count, valCount: spec.valCount, heldOutCount: spec.heldOutCount, size: spec.size });
   prep = prepare(set, contextLength, 512);
   const S = set.size;
@@ -113,7 +130,7 @@ async function pump() {
     const cfg = { ...req.config, text: { ...req.config.text, vocabSize: prep.tokenizer.vocabSize, contextLength } };
     post({ type: 'status', id, status: 'running', params: paramCounts(buildLayout(cfg)) });
     const data = prep.makeData(req.seed, req.hyper.batchSize);
-    const res = await runTraining(gpu, { id, config: cfg, hyper: req.hyper, seed: req.seed }, data, {
+    const res = await trainWithRecovery(st, cfg, data, {
       onSteps: (records, stepsPerSec) => post({ type: 'steps', id, records, stepsPerSec }),
       onEval: (metrics, emb) => {
         st.emb = emb;
@@ -132,6 +149,10 @@ async function pump() {
       waitWhilePaused: () => new Promise<void>((r) => {
         st.wake = r;
       }),
+      onAutoPause: (message) => {
+        st.control = 'pause';
+        post({ type: 'status', id, status: 'paused', message });
+      },
     });
     st.trainer?.destroy();
     st.trainer = res.trainer;
@@ -144,6 +165,45 @@ async function pump() {
   } finally {
     busy = false;
     void pump();
+  }
+}
+
+/**
+ * Run training; if the GPU device is lost mid-run (driver reset, out of memory, destroy()), acquire a
+ * new device, restore the run's last checkpoint from IndexedDB (or restart it if none was saved yet)
+ * and continue — at most one checkpoint interval of steps is recomputed. Gives up after 3 losses.
+ */
+async function trainWithRecovery(st: RunState, cfg: RunRequest['config'], data: TrainData, cb: RunCallbacks): Promise<RunResult> {
+  const { id } = st.req;
+  for (let attempt = 0; ; attempt++) {
+    let trainer: Trainer | undefined;
+    if (attempt > 0) {
+      if (!(await acquire()) || !gpu) throw new Error('the GPU device was lost and no new device could be acquired');
+      const saved = await loadCheckpoint(id).catch(() => undefined);
+      const { Trainer: T } = await import('./trainer');
+      trainer = new T(gpu, cfg, st.req.hyper, st.req.seed);
+      let from = 0;
+      if (saved) {
+        trainer.loadCheckpoint(saved.bytes);
+        from = saved.step;
+      }
+      post({ type: 'rewind', id, step: from });
+      post({
+        type: 'status',
+        id,
+        status: 'running',
+        message: `GPU device lost (${lostReason || 'unknown reason'}; often out of memory or a driver reset) — resumed from ${saved ? `the checkpoint at step ${from}` : 'the start (no checkpoint yet)'}`,
+      });
+    }
+    if (!gpu) throw new Error('no GPU');
+    try {
+      return await runTraining(gpu, { id, config: cfg, hyper: st.req.hyper, seed: st.req.seed }, data, cb, trainer);
+    } catch (e) {
+      // A lost device shows up as failed mapAsync / submits; wait a moment for the lost promise.
+      await new Promise((r) => setTimeout(r, 50));
+      if (!deviceLost || attempt >= 3) throw e;
+      st.live = undefined;
+    }
   }
 }
 
@@ -244,6 +304,10 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
     }
     case 'retrieve':
       void retrieve(m.id, m.query);
+      break;
+    case 'debug-lose-device':
+      // For tests and for trying recovery by hand: what a driver reset looks like to the app.
+      gpu?.device.destroy();
       break;
     case 'checkpoint': {
       const st = runs.get(m.id);
