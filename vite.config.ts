@@ -10,6 +10,6 @@ export default defineConfig({
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 6000,
-    rollupOptions: { input: { main: 'index.html', kernels: 'kernels.html', experiment: 'experiment.html' } },
+    rollupOptions: { input: { main: 'index.html', kernels: 'kernels.html', experiment: 'experiment.html', bench: 'bench.html' } },
   },
 });

@@ -13,7 +13,7 @@ test('benchmarks: matmul vs tfjs-webgpu / onnxruntime-web, training step per pre
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
+    if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text()); // WebGPU validation errors arrive as warnings
     else if (process.env.BENCH_VERBOSE && m.text().startsWith('[bench]')) console.log(m.text());
   });
   await page.goto(`/bench.html?${process.env.BENCH_QUERY ?? ''}`);

@@ -129,7 +129,7 @@ export async function benchMatmulCase(spec: CaseSpec, o: MatmulBenchOpts, prevSl
   for (const x of live()) await timeIt(x, 1);
   const warm: number[] = [];
   for (const x of live()) warm.push(await timeIt(x, 1));
-  const k = Math.max(1, Math.min(16, Math.ceil(o.sampleMs / Math.max(0.05, Math.min(...warm)))));
+  const k = Math.max(1, Math.min(8, Math.ceil(o.sampleMs / Math.max(0.05, median(warm)))));
   base.opsPerSample = k;
 
   for (let rep = 0; rep < o.reps; rep++) {

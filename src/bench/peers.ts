@@ -42,6 +42,10 @@ export function tfjsRunner(c: CaseInputs): Runner {
   const runMany = async (k: number) => {
     const ys: tf.Tensor[] = [];
     for (let i = 0; i < k; i++) ys.push(tf.matMul(a, b, c.transA, c.transB));
+    // tfjs submits every few dispatches by itself; close its open pass and submit the rest
+    // (submitQueue alone would finish the encoder with the pass still open).
+    backend.ensureCommandEncoderReady();
+    backend.endComputePassEncoder();
     backend.submitQueue();
     await backend.queue.onSubmittedWorkDone();
     last?.dispose();

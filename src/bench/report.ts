@@ -16,7 +16,8 @@ export function bestOurs(c: MatmulCase): ImplResult | undefined {
 }
 
 export function matmulTable(res: BenchResults): string {
-  const impls = [...new Set(res.matmul.flatMap((c) => c.results.map((r) => r.impl)))];
+  const all = [...new Set(res.matmul.flatMap((c) => c.results.map((r) => r.impl)))];
+  const impls = [...all.filter((i) => i.startsWith('ours-')), ...all.filter((i) => !i.startsWith('ours-'))];
   const peers = impls.filter((i) => !i.startsWith('ours-'));
   const head = ['case', 'M×N×K', 'op', ...impls.map((i) => `${i} GFLOP/s`), 'best ours', 'auto picks', ...peers.map((p) => `${p} / best ours`)];
   const rows = res.matmul.map((c) => {
@@ -49,7 +50,7 @@ export function trainTable(res: BenchResults): string {
     fmt(r.samplesPerSec, 1),
     fmt(r.dispatchesPerStep, 0),
     fmt(r.submitsPerStep, 0),
-    `±${fmt(100 * r.spread, 1)}%`,
+    Number.isFinite(r.spread) ? `±${fmt(100 * r.spread, 1)}%` : '—',
     r.error ? `error: ${r.error.slice(0, 80)}` : fmt(r.lastLoss, 3),
   ]);
   return table(['preset', 'params', 'ms/step', 'samples/s', 'dispatches/step', 'submits/step', 'spread (MAD)', 'loss after steps'], rows);

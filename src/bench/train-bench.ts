@@ -3,7 +3,7 @@
 // breakdown of one preset from the Profiler.
 import { builtinSet, prepare } from '../data/prepare';
 import { Gpu } from '../gpu/runtime';
-import { PRESET_NAMES, presetConfig } from '../model/registry';
+import { PRESETS, PRESET_NAMES, presetConfig } from '../model/registry';
 import { paramCounts } from '../model/params';
 import { SMALL } from '../train/train.check';
 import { DEFAULT_HYPER, type TrainHyper } from '../train/hyper';
@@ -29,7 +29,13 @@ export async function benchTraining(o: TrainBenchOpts): Promise<NonNullable<Benc
   const batches: BatchData[] = Array.from({ length: o.reps + 2 }, (_, s) => data.batchAt(s));
   // A long schedule so the learning rate is not at the end of warm-up/decay; history big enough for every step.
   const hyper: TrainHyper = { ...DEFAULT_HYPER, batchSize: B, steps: 10_000, warmup: 10, logEvery: o.reps + 4, evalEvery: 0, checkpointEvery: 0 };
-  const cfgOf = (name: string) => presetConfig(name, { ...SMALL, text: { ...SMALL.text, vocabSize: prep.tokenizer.vocabSize } });
+  const depth = SMALL.vision?.depth ?? 2;
+  const cfgOf = (name: string) => {
+    // The 'custom' preset's per-layer matrix is written for the default depth: keep evenly spaced rows.
+    const m = (PRESETS[name]?.sharing as { matrix?: unknown[] } | undefined)?.matrix;
+    const sharing = m && m.length !== depth ? { sharing: { matrix: Array.from({ length: depth }, (_, i) => m[Math.round((i * (m.length - 1)) / Math.max(1, depth - 1))]) } } : {};
+    return presetConfig(name, { ...SMALL, text: { ...SMALL.text, vocabSize: prep.tokenizer.vocabSize }, ...sharing } as Parameters<typeof presetConfig>[1]);
+  };
 
   const names = o.presets ?? PRESET_NAMES;
   const rows: (TrainPresetResult & { trainer?: Trainer; d: number[]; s: number[] })[] = [];
@@ -86,7 +92,7 @@ export async function benchTraining(o: TrainBenchOpts): Promise<NonNullable<Benc
   }
 
   const out: NonNullable<BenchResults['train']> = {
-    config: `SMALL (src/train/train.check.ts): image 32 px, patch 8, width 32, depth 2, heads 2, mlpRatio 2, text T=16, embed 32; B=${B}`,
+    config: `SMALL (src/train/train.check.ts): image 32 px, patch 8, width 32, depth 2, heads 2, mlpRatio 2, text T=16, embed 32; B=${B}; 'custom' uses rows 1 and 4 of its 4-layer matrix`,
     batchSize: B,
     results,
   };
