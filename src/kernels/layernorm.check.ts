@@ -2,7 +2,7 @@ import { Rng, randArray } from '../engine/rng';
 import { dot, numericalGradient } from '../testing/finite-diff';
 import type { KernelCheck } from './check';
 import { FD_TOL, gpuScope, makeCheck, plus } from './elementwise.check';
-import { layernormBackward, layernormBackwardRef, layernormForward, layernormForwardRef } from './layernorm';
+import { layernormBackward, layernormBackwardRef, layernormForward, layernormForwardRef, setLayernormVariant } from './layernorm';
 
 // Forward: |y| = O(|gamma|·3); f32 mean/variance over C terms are good to ~1e-6 relative.
 const TOL_Y = { atol: 2e-5, rtol: 1e-4 };
@@ -139,4 +139,21 @@ const fdCheck = makeCheck('layernorm.backward', 'finite differences N=3 C=5 (dx,
   ];
 });
 
-export const checks: KernelCheck[] = [...fwdChecks, ...bwdChecks, fdCheck];
+const base: KernelCheck[] = [...fwdChecks, ...bwdChecks, fdCheck];
+
+// Every case on both implementations (see LayernormVariant in layernorm.ts).
+export const checks: KernelCheck[] = (['reduce', 'direct'] as const).flatMap((variant) =>
+  base.map((c) => ({
+    ...c,
+    kernel: `${c.kernel}.${variant}`,
+    async run(gpu) {
+      setLayernormVariant(variant);
+      try {
+        const r = await c.run(gpu);
+        return { ...r, kernel: `${r.kernel}.${variant}` };
+      } finally {
+        setLayernormVariant('auto');
+      }
+    },
+  })),
+);

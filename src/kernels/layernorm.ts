@@ -7,10 +7,27 @@ import { need, rowWorkgroupSize } from './elementwise';
 import bwdCode from '../../shaders/layernorm_backward.wgsl?raw';
 import fwdCode from '../../shaders/layernorm_forward.wgsl?raw';
 import paramsCode from '../../shaders/layernorm_params_backward.wgsl?raw';
+import directCode from '../../shaders/layernorm_direct.wgsl?raw';
 
 const fwd = { name: 'layernorm_forward', code: fwdCode };
 const bwd = { name: 'layernorm_backward', code: bwdCode };
 const bwdParams = { name: 'layernorm_params_backward', code: paramsCode };
+const direct = { name: 'layernorm_direct', code: directCode };
+
+/**
+ * 'direct' = barrier-free, one invocation per row/column (layernorm_direct.wgsl); 'reduce' = a
+ * workgroup per row with tree reductions. 'auto' takes direct on software adapters (SwiftShader runs
+ * barriers very slowly; the benchmark showed LayerNorm at ~46% of a step there) and for rows ≤ 64 wide.
+ */
+export type LayernormVariant = 'auto' | 'reduce' | 'direct';
+let lnVariant: LayernormVariant = 'auto';
+export function setLayernormVariant(v: LayernormVariant): void {
+  lnVariant = v;
+}
+function useDirectLn(gpu: Gpu, C: number): boolean {
+  if (lnVariant !== 'auto') return lnVariant === 'direct';
+  return C <= 64 || /swiftshader|llvmpipe|software/i.test(gpu.caps.adapterDescription);
+}
 
 /** y = (x − mean)·rstd·gamma + beta per row; x, y (N, C); gamma, beta (C); saves mean, rstd (N). */
 export function layernormForward(
@@ -29,6 +46,10 @@ export function layernormForward(
     need('layernormForward', t, n, w);
   }
   if (N === 0 || C === 0) return;
+  if (useDirectLn(gpu, C)) {
+    gpu.run({ shader: direct, entry: 'forward', bindings: [x, gamma, beta, y, mean, rstd], uniforms: [N, C, f32(eps)], grid: Math.ceil(N / 64), label: 'layernorm' });
+    return;
+  }
   const WG = rowWorkgroupSize(C);
   gpu.run({ shader: fwd, constants: { WG }, bindings: [x, gamma, beta, y, mean, rstd], uniforms: [N, C, f32(eps)], grid: N, label: 'layernorm' });
 }
@@ -51,6 +72,11 @@ export function layernormBackward(
     need('layernormBackward', t, n, w);
   }
   if (N === 0 || C === 0) return;
+  if (useDirectLn(gpu, C)) {
+    gpu.run({ shader: direct, entry: 'backward', bindings: [x, gamma, mean, rstd, dy, dx], uniforms: [N, C, f32(0)], grid: Math.ceil(N / 64), label: 'layernorm.bwd' });
+    gpu.run({ shader: direct, entry: 'params', bindings: [x, mean, rstd, dy, dgamma, dbeta], uniforms: [N, C, f32(0)], grid: Math.ceil(C / 64), label: 'layernorm.bwd.params' });
+    return;
+  }
   const WG = rowWorkgroupSize(C);
   gpu.run({ shader: bwd, constants: { WG }, bindings: [x, gamma, mean, rstd, dy, dx], uniforms: [N, C], grid: N, label: 'layernorm.bwd' });
   gpu.run({ shader: bwdParams, bindings: [x, mean, rstd, dy, dgamma, dbeta], uniforms: [N, C], grid: Math.ceil(C / 32), label: 'layernorm.bwd.params' });
