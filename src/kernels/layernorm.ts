@@ -24,7 +24,7 @@ let lnVariant: LayernormVariant = 'auto';
 export function setLayernormVariant(v: LayernormVariant): void {
   lnVariant = v;
 }
-function useDirectLn(gpu: Gpu, C: number): boolean {
+function directLn(gpu: Gpu, C: number): boolean {
   if (lnVariant !== 'auto') return lnVariant === 'direct';
   return C <= 64 || /swiftshader|llvmpipe|software/i.test(gpu.caps.adapterDescription);
 }
@@ -46,7 +46,7 @@ export function layernormForward(
     need('layernormForward', t, n, w);
   }
   if (N === 0 || C === 0) return;
-  if (useDirectLn(gpu, C)) {
+  if (directLn(gpu, C)) {
     gpu.run({ shader: direct, entry: 'forward', bindings: [x, gamma, beta, y, mean, rstd], uniforms: [N, C, f32(eps)], grid: Math.ceil(N / 64), label: 'layernorm' });
     return;
   }
@@ -72,7 +72,7 @@ export function layernormBackward(
     need('layernormBackward', t, n, w);
   }
   if (N === 0 || C === 0) return;
-  if (useDirectLn(gpu, C)) {
+  if (directLn(gpu, C)) {
     gpu.run({ shader: direct, entry: 'backward', bindings: [x, gamma, mean, rstd, dy, dx], uniforms: [N, C, f32(0)], grid: Math.ceil(N / 64), label: 'layernorm.bwd' });
     gpu.run({ shader: direct, entry: 'params', bindings: [x, mean, rstd, dy, dgamma, dbeta], uniforms: [N, C, f32(0)], grid: Math.ceil(C / 64), label: 'layernorm.bwd.params' });
     return;
