@@ -1,0 +1,95 @@
+// Shared types of the upload path: virtual files in, image–caption pairs and a validation report out.
+// Pure data, no DOM: the parser runs in a Web Worker and in Node (vitest).
+
+/** One file as the UI/worker hands it over (from File objects, folder pickers or archive members). */
+export interface VirtualFile {
+  path: string;
+  bytes: Uint8Array;
+}
+
+/** Why an item was not loaded. Every skip names the file (and the line for line-based metadata). */
+export type SkipReason =
+  | 'undecodable-image' // image bytes the decoder (or our structure check) rejects
+  | 'truncated-image' // PNG without IEND, JPEG without EOI, GIF without trailer, short RIFF/BMP
+  | 'unsupported-type' // magic bytes of a format we do not decode (TIFF, HEIC, …) or an unknown file
+  | 'caption-without-image'
+  | 'image-without-caption'
+  | 'empty-caption'
+  | 'invalid-utf8'
+  | 'duplicate' // same image content as an earlier file, or the same caption twice for one image
+  | 'oversized'
+  | 'malformed-metadata' // a metadata line/record we cannot read (line number when line-based)
+  | 'corrupt-archive'; // a zip/tar/gzip (or one of its members) we cannot expand
+
+export const SKIP_REASONS: readonly SkipReason[] = [
+  'undecodable-image',
+  'truncated-image',
+  'unsupported-type',
+  'caption-without-image',
+  'image-without-caption',
+  'empty-caption',
+  'invalid-utf8',
+  'duplicate',
+  'oversized',
+  'malformed-metadata',
+  'corrupt-archive',
+];
+
+export interface Skip {
+  file: string;
+  /** 1-based line of a line-based metadata file (jsonl, csv/tsv, sidecar txt, json). */
+  line?: number;
+  /** Location inside a JSON document (COCO / record list), e.g. "annotations[3]". */
+  where?: string;
+  reason: SkipReason;
+  detail: string;
+}
+
+/** Caption sources we recognise; several may be present in one upload. */
+export type FormatName =
+  | 'imagefolder' // metadata.jsonl / metadata.csv
+  | 'csv' // other CSV/TSV (or a .txt table such as Flickr8k captions.txt)
+  | 'jsonl' // other JSON Lines, or a JSON list of records
+  | 'coco'
+  | 'sidecar-txt'
+  | 'sidecar-json'
+  | 'webdataset'; // tar members grouped by key
+
+export interface IngestReport {
+  /** Detected formats joined with '+', e.g. "imagefolder" or "webdataset+zip"; "none" when nothing matched. */
+  format: string;
+  formats: FormatName[];
+  /** Archive kinds that were expanded ('zip' | 'tar' | 'gzip'). */
+  archives: string[];
+  /** Pairs loaded (images with ≥ 1 caption). */
+  loaded: number;
+  /** Captions over all loaded pairs. */
+  captions: number;
+  skipped: Skip[];
+  counts: Record<SkipReason, number>;
+  /** Files deliberately passed over without being an error (OS litter such as __MACOSX/, .DS_Store). */
+  ignored: string[];
+}
+
+export interface Pair {
+  imagePath: string;
+  captions: string[];
+}
+
+export interface IngestResult {
+  /** Sorted by imagePath, so the same upload gives the same order whatever the drop order. */
+  pairs: Pair[];
+  /** Raw bytes of every paired image, by imagePath. */
+  images: Map<string, Uint8Array>;
+  report: IngestReport;
+}
+
+export interface IngestOptions {
+  /** Per-file limit for images and caption files (archive members included); default 20 MB. */
+  maxFileBytes?: number;
+  /** Limit on the total bytes expanded from archives (zip-bomb guard); default 2 GiB. */
+  maxExpandedBytes?: number;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_MAX_EXPANDED_BYTES = 2 * 1024 * 1024 * 1024;
