@@ -48,6 +48,7 @@ test('playground trains two presets and compares them', async ({ page, context }
   await expect(page.getByTestId('hyper-steps')).toHaveValue('6');
   await expect(page.getByTestId('run-row')).toHaveCount(2);
   await expect(page.locator('#preview-grid, [data-testid=preview-grid] canvas')).toHaveCount(12);
+  await expect(page.getByTestId('attention')).toContainText('No finished runs yet');
   await page.screenshot({ path: `${SCREENS}/00-before-training.png` });
 
   await page.getByTestId('train').click();
@@ -66,7 +67,8 @@ test('playground trains two presets and compares them', async ({ page, context }
     }),
   );
   // caption histogram + 7 comparison charts + (heatmap + embedding map) per run
-  expect(charts.length).toBe(1 + 7 + 2 * 2);
+  // + attention: caption token map + transfer map per run + CKA per layer
+  expect(charts.length).toBe(1 + 7 + 2 * 2 + 1 + 2 + 1);
   for (const c of charts) expect(c.points, `${c.chart} has no points`).toBeGreaterThan(0);
   // Overlaid: each comparison chart has traces from both runs.
   for (const c of charts.filter((x) => ['loss', 'recall-i2t', 'recall-t2i', 'logit-scale', 'modalityGap', 'alignment', 'uniformity'].includes(x.chart ?? ''))) {
@@ -110,6 +112,50 @@ test('playground trains two presets and compares them', async ({ page, context }
   await shot(page, 'results', '10-results');
   await shot(page, 'per-run', '11-per-run');
   await page.screenshot({ path: `${SCREENS}/12-full.png`, fullPage: true });
+
+  // Attention: overlays drawn (red-tinted patches), token map with labels, transfer maps in [0, 1].
+  const attn = page.getByTestId('attention');
+  await attn.scrollIntoViewIfNeeded();
+  const red = await page.evaluate(() =>
+    [...document.querySelectorAll('canvas[data-testid^=attn-]')].map((c) => {
+      const cv = c as HTMLCanvasElement;
+      const d = cv.getContext('2d')?.getImageData(0, 0, cv.width, cv.height).data ?? new Uint8ClampedArray();
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] > d[i + 1] + 40) n++;
+      return n;
+    }),
+  );
+  expect(red).toHaveLength(2);
+  for (const n of red) expect(n).toBeGreaterThan(0);
+  const attnCharts = await page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid=attention] .js-plotly-plot')].map((el) => {
+      const t = (el as unknown as { data: { z?: number[][]; y?: number[]; x?: unknown } [] }).data;
+      return { chart: el.closest('[data-chart]')?.getAttribute('data-chart') ?? '', z: t[0]?.z ?? null, y: t.map((x) => x.y ?? []), ticks: (el as unknown as { layout: { xaxis: { ticktext?: string[] } } }).layout.xaxis.ticktext ?? [] };
+    }),
+  );
+  const transfer = attnCharts.filter((c) => c.chart.startsWith('attn-transfer-'));
+  expect(transfer).toHaveLength(2);
+  for (const c of transfer) {
+    expect(c.z?.length).toBeGreaterThan(0);
+    for (const v of (c.z ?? []).flat()) {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+  }
+  const textMap = attnCharts.find((c) => c.chart.startsWith('attn-text-'));
+  expect(textMap?.ticks[0]).toBe('<|sot|>');
+  expect(textMap?.ticks.at(-1)).toBe('<|eot|>');
+  const cka = attnCharts.find((c) => c.chart === 'attn-cka');
+  expect(cka?.y).toHaveLength(2);
+  await shot(page, 'attention', '15-attention');
+  // Switch head and item: the maps follow without a round trip.
+  await attn.getByLabel('Head', { exact: true }).selectOption('1');
+  await attn.getByLabel('Item', { exact: true }).selectOption('2');
+  await expect(attn.locator('[data-chart^=attn-text-] .chart-title')).toContainText('head 1');
+  await page.locator('[data-chart^=attn-transfer-] summary').first().focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('[data-chart^=attn-transfer-] [role=note]').first()).toContainText('OUR definition');
+  await shot(page, 'attention', '16-attention-head1-item2');
   // Help popovers open from the keyboard and give the METHODS.md definition.
   await page.locator('[data-chart=modalityGap] summary').focus();
   await page.keyboard.press('Enter');

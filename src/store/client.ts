@@ -33,6 +33,9 @@ function onMessage(m: FromWorker) {
     case 'eval':
       s.addEval(m.id, m.snapshot);
       break;
+    case 'attention':
+      s.patchRun(m.id, { attention: m.payload });
+      break;
     case 'done':
       s.patchRun(m.id, { final: m.final, wallMs: m.wallMs });
       break;

@@ -3,7 +3,7 @@
 import type { StateCreator } from 'zustand';
 import type { ParamCounts } from '../model/params';
 import type { EvalMetrics } from '../train/evaluate';
-import type { EvalSnapshot, RunRequest, RunStatus } from '../train/protocol';
+import type { AttentionPayload, EvalSnapshot, RunRequest, RunStatus } from '../train/protocol';
 import type { StepRecord } from '../train/trainer';
 import type { State } from './types';
 
@@ -27,6 +27,8 @@ export interface RunInfo {
   wallMs?: number;
   /** Step of the last checkpoint kept in browser storage. */
   checkpointStep?: number;
+  /** Attention maps, transfer score and CKA of the trained model (posted when the run ends). */
+  attention?: AttentionPayload;
 }
 
 export const PALETTE = ['#3a5bd9', '#d9480f', '#2b8a3e', '#ae3ec9', '#e8590c', '#0b7285', '#c2255c', '#5c940d', '#862e9c', '#495057'];

@@ -56,6 +56,46 @@ export interface EvalSnapshot {
   projection: { n: number; image: Float32Array; text: Float32Array; explained: [number, number] };
 }
 
+/** One validation item's raw attention maps for display (first caption of the image). */
+export interface AttentionItem {
+  /** Validation image index (into DatasetInfo.valImages). */
+  index: number;
+  caption: string;
+  /** The caption's valid tokens (sot … eot). */
+  tokens: string[];
+  /** [layer][head] CLS → patch attention, P = grid² values in row-major patch order. */
+  cls: number[][][];
+  /** [layer] CLS row of the attention rollout up to that layer, over the P patches. */
+  rollout: number[][];
+  /** [layer][head] token × token map (L, L) row-major, L = tokens.length. */
+  text: number[][][];
+}
+
+/** Attention-pattern analysis of one run (METHODS.md "Metrics"; OUR definitions, not MS-CLIP's). */
+export interface AttentionPayload {
+  step: number;
+  /** Items (image + first caption) the statistics average over. */
+  n: number;
+  vision: { layers: number; heads: number; grid: number };
+  text: { layers: number; heads: number; contextLength: number };
+  /** Per layer: per-head statistics, each modality. */
+  statsImage: HeadStatsMsg[];
+  statsText: HeadStatsMsg[];
+  /** (layers, heads) attention-transfer score, min depth × min heads of the two towers. */
+  transfer: number[][];
+  /** Linear CKA between pooled image and caption features after each block (min depth). */
+  ckaPerLayer: number[];
+  /** k-means (k = 2) NMI against modality per layer; null where the widths differ. */
+  mixingPerLayer: (number | null)[];
+  items: AttentionItem[];
+}
+
+export interface HeadStatsMsg {
+  entropy: number[];
+  distance: number[];
+  poolShare: number[];
+}
+
 export type ToWorker =
   | { type: 'init'; dataset: DatasetSpec }
   | { type: 'enqueue'; run: RunRequest }
@@ -74,6 +114,7 @@ export type FromWorker =
   | { type: 'status'; id: string; status: RunStatus; message?: string; params?: ParamCounts }
   | { type: 'steps'; id: string; records: StepRecord[]; stepsPerSec: number }
   | { type: 'eval'; id: string; snapshot: EvalSnapshot }
+  | { type: 'attention'; id: string; payload: AttentionPayload }
   | { type: 'done'; id: string; final: EvalMetrics | null; wallMs: number }
   | {
       type: 'retrieval';

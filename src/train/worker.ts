@@ -12,6 +12,7 @@ import type { EvalEmbeddings, EvalMetrics } from './evaluate';
 import type { DatasetInfo, DatasetSpec, EvalSnapshot, FromWorker, RunRequest, ToWorker } from './protocol';
 import { type RunCallbacks, type RunResult, type TrainData, runTraining } from './runner';
 import { deleteCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint-store';
+import { probeAttention } from './probe';
 import type { Trainer } from './trainer';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
@@ -158,6 +159,7 @@ async function pump() {
     st.trainer = res.trainer;
     st.live = undefined;
     await checkpoint(st, res.trainer, false);
+    await attention(id, res.trainer);
     post({ type: 'status', id, status: res.stopped ? 'stopped' : 'done' });
     post({ type: 'done', id, final: res.final ?? null, wallMs: res.wallMs });
   } catch (e) {
@@ -204,6 +206,16 @@ async function trainWithRecovery(st: RunState, cfg: RunRequest['config'], data: 
       if (!deviceLost || attempt >= 3) throw e;
       st.live = undefined;
     }
+  }
+}
+
+/** Attention maps, transfer score and CKA of a trained model (a probe forward on fixed val pairs). */
+async function attention(id: string, t: Trainer) {
+  if (!prep) return;
+  try {
+    post({ type: 'attention', id, payload: await probeAttention(t, prep) });
+  } catch (e) {
+    post({ type: 'error', id, message: `attention analysis failed: ${String(e instanceof Error ? e.message : e)}` });
   }
 }
 

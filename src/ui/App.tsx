@@ -6,6 +6,7 @@ import { boot } from '../store/client';
 import { useStore } from '../store/store';
 import { Header } from './Header';
 import { Messages } from './Messages';
+import { AttentionPanel } from './panels/AttentionPanel';
 import { Comparison, PerRunViews } from './panels/Comparison';
 import { DatasetPanel } from './panels/DatasetPanel';
 import { ModelPanel } from './panels/ModelPanel';
@@ -39,6 +40,7 @@ export function App() {
         <Comparison />
         <ResultsTable />
         <PerRunViews />
+        <AttentionPanel />
         <RetrievalExplorer />
       </main>
     </>

@@ -25,5 +25,15 @@ export const METRIC_HELP = {
   similarity: 'Cosine similarity of a fixed validation batch: image i (rows) vs the first caption of image j (columns). A bright diagonal means the pairs are matched.',
   embedding:
     'Image (●) and text (✕) embeddings of the validation set projected on the first two principal components of both together; thin lines link each image to its first caption.',
+  attnOverlay:
+    'Attention of the CLS token to each image patch for the chosen layer and head, drawn over the image (brighter red = more attention; normalised to the map’s maximum). One probe forward of the trained model on fixed validation items.',
+  attnRollout:
+    'Attention rollout (Abnar & Zuidema 2020) of the CLS token up to the chosen layer: average the heads, add the identity for the residual, renormalise the rows, multiply through the layers. Normalised to the map’s maximum.',
+  attnText:
+    'Token × token attention of the caption (rows: queries, columns: keys) for the chosen layer and head; padding is not shown. A causal text tower only attends to earlier tokens.',
+  attnTransfer:
+    'Attention-transfer score per layer and head: 1 − mean over three statistics of |image − text|, the statistics being mean entropy / ln(length), mean attention distance / length (patch-grid units for images) and the share of attention on the pooling token (CLS / EOT). 1 = the head behaves the same on both modalities. This is OUR definition (METHODS.md), not MS-CLIP’s; averaged over 16 validation pairs. Same colour scale 0..1 for every run.',
+  cka:
+    'Linear CKA (Kornblith et al. 2019) between pooled image features (CLS) and the pooled features of their paired captions (EOT) after each block, on 16 validation pairs (small N biases CKA upward). OUR cross-modal measure (METHODS.md), not MS-CLIP’s analysis.',
   captionLengths: 'How many training captions have each length in tokens (byte-level BPE).',
 } as const;
