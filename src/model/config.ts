@@ -12,11 +12,6 @@ export interface VisionConfig {
   mlpRatio: number;
   /** Pooling of the final tokens: the CLS token (CLIP) or the mean of the patch tokens (our option). */
   pool: 'cls' | 'mean';
-  /**
-   * Input stem: 'patch' = CLIP's linear patch embedding; 'conv' = MS-CLIP's Early Specialization
-   * (a residual conv stem with BatchNorm, total stride = patchSize; see src/model/stem.ts). Default 'patch'.
-   */
-  stem?: 'patch' | 'conv';
 }
 
 export interface TextConfig {
