@@ -1,7 +1,9 @@
 // Differentiable ops: each runs its forward kernel(s) now and records its backward on the tape.
 // Shapes in comments: N rows (= B·T), C channels.
 import { type AttnDims, attentionBackward, attentionForward } from '../kernels/attention';
-import { accumulate, add as addKernel, sumRows } from '../kernels/elementwise';
+import { type BatchnormDims, batchnormBackward, batchnormForward } from '../kernels/batchnorm';
+import { type ConvDims, conv2dBackward, conv2dForward, convOutSize } from '../kernels/conv2d';
+import { accumulate, add as addKernel, reluBackward, reluForward, sumRows } from '../kernels/elementwise';
 import { embeddingBackward, embeddingForward } from '../kernels/embedding';
 import { geluBackward, geluForward } from '../kernels/gelu';
 import { infoNceBackward, infoNceForward } from '../kernels/infonce';
@@ -11,6 +13,7 @@ import { matmul } from '../kernels/matmul';
 import { clsPosBackward, clsPosForward } from '../kernels/patch';
 import { poolBackward, poolForward } from '../kernels/pool';
 import { siglipBackward, siglipForward } from '../kernels/siglip';
+import { transpose as transposeKernel } from '../kernels/transpose';
 import type { Tensor } from '../gpu/tensor';
 import type { Tape, Var } from './tape';
 
@@ -60,6 +63,97 @@ export function add(tape: Tape, a: Var, b: Var, n: number, label: string): Var {
     if (!y.grad) return;
     if (a.needsGrad) accumulate(tape.gpu, y.grad, tape.gradOf(a), n);
     if (b.needsGrad) accumulate(tape.gpu, y.grad, tape.gradOf(b), n);
+  });
+  return y;
+}
+
+export function relu(tape: Tape, x: Var, n: number, label: string): Var {
+  const y = tape.act(x.t.shape, label, x.needsGrad);
+  reluForward(tape.gpu, x.t, y.t, n);
+  tape.onBackward(() => {
+    if (y.grad && x.needsGrad) reluBackward(tape.gpu, x.t, y.grad, tape.gradOf(x), n);
+  });
+  return y;
+}
+
+/** y (B, S, R) = x (B, R, S) transposed per batch, e.g. NCHW maps (B, C, H·W) → tokens (B, H·W, C). */
+export function transpose(tape: Tape, x: Var, B: number, R: number, S: number, label: string): Var {
+  const y = tape.act([B, S, R], label, x.needsGrad);
+  transposeKernel(tape.gpu, x.t, y.t, B, R, S);
+  tape.onBackward(() => {
+    // The adjoint of a transpose is the inverse transpose, accumulated.
+    if (y.grad && x.needsGrad) transposeKernel(tape.gpu, y.grad, tape.gradOf(x), B, S, R, true);
+  });
+  return y;
+}
+
+/** The patch rows of tokens x (B, 1+P, C) (CLS row skipped) as NCHW maps (B, C, P). */
+export function tokensToMap(tape: Tape, x: Var, B: number, P: number, C: number, label: string): Var {
+  const T = P + 1;
+  const y = tape.act([B, C, P], label, x.needsGrad);
+  transposeKernel(tape.gpu, x.t, y.t, B, P, C, false, { xBatch: T * C, xOff: C });
+  tape.onBackward(() => {
+    if (y.grad && x.needsGrad) transposeKernel(tape.gpu, y.grad, tape.gradOf(x), B, C, P, true, { outBatch: T * C, outOff: C });
+  });
+  return y;
+}
+
+/** Tokens (B, 1+P, C): the CLS row of `cls` (B, 1+P, C) passes through, the patch rows come from maps (B, C, P). */
+export function mapToTokens(tape: Tape, cls: Var, maps: Var, B: number, P: number, C: number, label: string): Var {
+  const T = P + 1;
+  const rows = { xBatch: T * C, outBatch: T * C };
+  const y = tape.act([B, T, C], label, wants(cls, maps));
+  transposeKernel(tape.gpu, cls.t, y.t, B, 1, C, false, rows); // R = 1: a copy of each CLS row
+  transposeKernel(tape.gpu, maps.t, y.t, B, C, P, false, { outBatch: T * C, outOff: C });
+  tape.onBackward(() => {
+    if (!y.grad) return;
+    if (cls.needsGrad) transposeKernel(tape.gpu, y.grad, tape.gradOf(cls), B, 1, C, true, rows);
+    if (maps.needsGrad) transposeKernel(tape.gpu, y.grad, tape.gradOf(maps), B, P, C, true, { xBatch: T * C, xOff: C });
+  });
+  return y;
+}
+
+/** y (B, Cout, Ho, Wo) = conv2d(x (B, Cin, H, W), w (Cout, Cin/groups, k, k)) (+ bias (Cout)), NCHW. */
+export function conv2d(tape: Tape, x: Var, w: Var, bias: Var | null, d: ConvDims, label: string): Var {
+  const gpu = tape.gpu;
+  const { Ho, Wo } = convOutSize(d);
+  const y = tape.act([d.B, d.Cout, Ho, Wo], label, wants(x, w, bias));
+  conv2dForward(gpu, x.t, w.t, bias?.t ?? null, y.t, d);
+  tape.onBackward(() => {
+    if (!y.grad) return;
+    const dx = x.needsGrad ? tape.gradOf(x) : null;
+    const dw = w.needsGrad ? tape.gradOf(w) : null;
+    const db = bias?.needsGrad ? tape.gradOf(bias) : null;
+    if (dx || dw || db) conv2dBackward(gpu, x.t, w.t, y.grad, dx, dw, db, d);
+  });
+  return y;
+}
+
+/**
+ * BatchNorm2d over x (B, C, HW). While the tape records (training) it normalises with the batch statistics
+ * and updates the running stats in place (torch semantics); otherwise (inference) it uses the running
+ * stats. The running stats are model buffers (tape.buffer), not parameters.
+ */
+export function batchNorm2d(
+  tape: Tape,
+  x: Var,
+  g: Var,
+  b: Var,
+  runningMean: Tensor,
+  runningVar: Tensor,
+  d: Omit<BatchnormDims, 'training'>,
+  label: string,
+): Var {
+  const gpu = tape.gpu;
+  const training = tape.recording;
+  const y = tape.act(x.t.shape, label, wants(x, g, b));
+  const mean = tape.scratch([d.C], `${label}.mean`);
+  const rstd = tape.scratch([d.C], `${label}.rstd`);
+  batchnormForward(gpu, x.t, g.t, b.t, y.t, mean, rstd, runningMean, runningVar, { ...d, training });
+  tape.onBackward(() => {
+    if (!y.grad) return;
+    const dims = { B: d.B, C: d.C, HW: d.HW };
+    batchnormBackward(gpu, x.t, g.t, mean, rstd, y.grad, tape.gradOf(x), tape.gradOf(g), tape.gradOf(b), dims);
   });
   return y;
 }

@@ -10,6 +10,7 @@ import type { Arena } from '../gpu/arena';
 import { BumpAllocator, type Gpu } from '../gpu/runtime';
 import { type DType, type Tensor, numel } from '../gpu/tensor';
 import { fill } from '../kernels/elementwise';
+import { buffersOf } from './buffers';
 
 export interface Var {
   readonly t: Tensor;
@@ -43,6 +44,13 @@ export class Tape {
   param(name: string): Var {
     if (!this.arena) throw new Error('tape has no arena');
     return { t: this.arena.param(name), grad: this.arena.grad(name), needsGrad: this.recording, name };
+  }
+
+  /** A non-trained model buffer (BatchNorm running statistics; see ./buffers.ts) of this tape's model. */
+  buffer(name: string): Tensor {
+    const b = buffersOf(this.arena);
+    if (!b) throw new Error(`tape's model has no buffers (looking for "${name}"): create it with createModel`);
+    return b.get(name);
   }
 
   /** A leaf that needs no gradient (images, token ids, constants). */

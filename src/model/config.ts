@@ -12,6 +12,16 @@ export interface VisionConfig {
   mlpRatio: number;
   /** Pooling of the final tokens: the CLS token (CLIP) or the mean of the patch tokens (our option). */
   pool: 'cls' | 'mean';
+  /**
+   * Input stem: 'patch' = CLIP's linear patch embedding; 'conv' = MS-CLIP's Early Specialization
+   * (a residual conv stem with BatchNorm, total stride = patchSize; see src/model/stem.ts). Default (and when absent) 'patch'.
+   */
+  stem?: 'patch' | 'conv';
+  /**
+   * MS-CLIP's Efficient Parallel Branch: a small CNN on the raw image whose stage maps are fused into the
+   * token stream before every other shared layer (see src/model/branch.ts). Default (and when absent) false.
+   */
+  parallelBranch?: boolean;
 }
 
 export interface TextConfig {
@@ -71,7 +81,7 @@ export interface ClipConfig {
 
 export const DEFAULT_CONFIG: ClipConfig = {
   name: 'tiny',
-  vision: { imageSize: 32, patchSize: 8, width: 64, depth: 4, heads: 4, mlpRatio: 4, pool: 'cls' },
+  vision: { imageSize: 32, patchSize: 8, width: 64, depth: 4, heads: 4, mlpRatio: 4, pool: 'cls', stem: 'patch' },
   text: { contextLength: 16, vocabSize: 512, width: 64, depth: 4, heads: 4, mlpRatio: 4, causal: true },
   embedDim: 64,
   sharing: { preset: 'separate' },

@@ -3,6 +3,8 @@
 import { ArenaLayout, type InitKind, type ParamView } from '../gpu/arena';
 import { type ClipConfig, numPatches } from './config';
 import { resolveSharing, sharesFinalLn } from './sharing';
+import { addBranchParams, usesParallelBranch } from './branch';
+import { addStemParams, usesConvStem } from './stem';
 
 export type Tower = 'vision' | 'text';
 
@@ -28,10 +30,11 @@ export function buildLayout(cfg: ClipConfig): ArenaLayout {
 
   const add = (name: string, shape: number[], init: InitKind, decay: boolean) => L.add(name, { shape, init, decay });
 
-  // --- vision input: patch linear (no bias, as CLIP's conv1), CLS, positions, ln_pre
+  // --- vision input: patch linear (no bias, as CLIP's conv1) or MS-CLIP's conv stem, CLS, positions, ln_pre
   const P = numPatches(v);
   const pdim = 3 * v.patchSize * v.patchSize;
-  add('vision.patch.w', [v.width, pdim], normal(pdim ** -0.5), true);
+  if (usesConvStem(v)) addStemParams(v, add);
+  else add('vision.patch.w', [v.width, pdim], normal(pdim ** -0.5), true);
   add('vision.cls', [v.width], normal(v.width ** -0.5), false);
   add('vision.pos', [P + 1, v.width], normal(0.01), false);
   add('vision.ln_pre.g', [v.width], constant(1), false);
@@ -77,6 +80,9 @@ export function buildLayout(cfg: ClipConfig): ArenaLayout {
       }
     }
   }
+
+  // --- MS-CLIP's Efficient Parallel Branch (vision CNN + fusion layers)
+  if (usesParallelBranch(cfg)) addBranchParams(cfg, add);
 
   // --- heads: final LN (optionally shared), projections into the joint space, loss parameters
   if (sharesFinalLn(cfg)) {
