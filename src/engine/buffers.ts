@@ -3,7 +3,8 @@
 // parameter counts never see it), as named views at 256-byte-aligned offsets.
 // The buffer set is registered against its model's Arena (a WeakMap), so any Tape built on that arena
 // reaches it through `tape.buffer(name)` without the training loop having to pass it along.
-// Checkpoints do not save these buffers yet: a restored model starts from the initial running stats.
+// Checkpoints save them as `buffers.<name>` tensors (src/train/checkpoint.ts); a skipped (non-finite)
+// step restores them from a per-step backup (src/kernels/restore.ts), so a NaN batch leaves no trace.
 import type { Arena } from '../gpu/arena';
 import type { Gpu } from '../gpu/runtime';
 import { ALIGN_ELEMS, type Tensor, alignUp } from '../gpu/tensor';

@@ -1,6 +1,7 @@
 // Checkpoints: the parameter arena (canonical names, aliases in the metadata), Adam's m and v, and
 // the step, config, tokenizer, hyper-parameters and seed — everything needed to resume the same
 // curve or to load the model elsewhere (python/ reads the same file).
+import type { BufferLayout } from '../engine/buffers';
 import type { ArenaLayout } from '../gpu/arena';
 import type { ClipConfig } from '../model/config';
 import { type StTensor, SafetensorsError, decodeSafetensors, encodeSafetensors } from './safetensors';
@@ -23,7 +24,12 @@ export interface CheckpointState {
   params: Float32Array;
   m: Float32Array;
   v: Float32Array;
+  /** Non-trained model state (BatchNorm running stats), stored as `buffers.<name>`. */
+  buffers?: { layout: BufferLayout; values: Float32Array };
 }
+
+/** Tensor-name prefix of non-trained buffers (BatchNorm running mean/var). */
+export const BUFFER_PREFIX = 'buffers.';
 
 export function writeCheckpoint(layout: ArenaLayout, state: CheckpointState, meta: Omit<CheckpointMeta, 'format' | 'aliases'>): Uint8Array {
   const tensors = new Map<string, StTensor>();
@@ -34,6 +40,10 @@ export function writeCheckpoint(layout: ArenaLayout, state: CheckpointState, met
     tensors.set(`optim.m.${v.name}`, { shape: [...v.shape], data: slice(state.m) });
     tensors.set(`optim.v.${v.name}`, { shape: [...v.shape], data: slice(state.v) });
     for (const n of v.names) if (n !== v.name) aliases[n] = v.name;
+  }
+  if (state.buffers) {
+    const { layout: bl, values } = state.buffers;
+    for (const b of bl.views) tensors.set(BUFFER_PREFIX + b.name, { shape: [b.size], data: values.slice(b.offset, b.offset + b.size) });
   }
   const md: Record<string, string> = {
     format: CHECKPOINT_FORMAT,
@@ -47,8 +57,16 @@ export function writeCheckpoint(layout: ArenaLayout, state: CheckpointState, met
   return encodeSafetensors(tensors, md);
 }
 
-/** Parse a checkpoint into arena-ordered buffers for `layout` (which must match its config). */
-export function readCheckpoint(bytes: Uint8Array, layout?: ArenaLayout): { meta: CheckpointMeta; state?: CheckpointState } {
+/**
+ * Parse a checkpoint into arena-ordered buffers for `layout` (which must match its config). With
+ * `bufLayout`, the BatchNorm running stats are read too; a checkpoint without them (older, or from
+ * elsewhere) keeps the initial values (mean 0, variance 1) for what it lacks.
+ */
+export function readCheckpoint(
+  bytes: Uint8Array,
+  layout?: ArenaLayout,
+  bufLayout?: BufferLayout,
+): { meta: CheckpointMeta; state?: CheckpointState } {
   const { tensors, metadata } = decodeSafetensors(bytes);
   if (metadata.format !== CHECKPOINT_FORMAT) throw new SafetensorsError(`not a ShareLab checkpoint (format "${metadata.format ?? 'missing'}")`);
   const parse = (k: string) => {
@@ -83,6 +101,16 @@ export function readCheckpoint(bytes: Uint8Array, layout?: ArenaLayout): { meta:
       }
       dst.set(t.data as Float32Array, v.offset);
     }
+  }
+  if (bufLayout && bufLayout.totalElements > 0) {
+    const values = bufLayout.initialValues();
+    for (const b of bufLayout.views) {
+      const t = tensors.get(BUFFER_PREFIX + b.name);
+      if (!t) continue;
+      if (t.data.length !== b.size) throw new SafetensorsError(`buffer "${b.name}" has ${t.data.length} values; the config needs ${b.size}`);
+      values.set(t.data as Float32Array, b.offset);
+    }
+    return { meta, state: { ...state, buffers: { layout: bufLayout, values } } };
   }
   return { meta, state };
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildLayout } from '../model/params';
+import { buildBufferLayout } from '../model/stem';
 import { presetConfig } from '../model/registry';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { DEFAULT_HYPER } from './hyper';
@@ -50,5 +51,22 @@ describe('safetensors', () => {
     }
     const other = buildLayout(presetConfig('separate', { vision: { depth: 1 }, text: { depth: 1 } }));
     expect(() => readCheckpoint(bytes, other)).toThrow(/missing tensor "vision.blocks.0/);
+  });
+
+  it('checkpoint stores BatchNorm running stats as buffers.*; a checkpoint without them keeps the initial values', () => {
+    const cfg = presetConfig('ms-clip', { vision: { depth: 1 }, text: { depth: 1 } });
+    const L = buildLayout(cfg);
+    const BL = buildBufferLayout(cfg);
+    expect(BL.totalElements).toBeGreaterThan(0);
+    const n = L.totalElements;
+    const state = { params: new Float32Array(n), m: new Float32Array(n), v: new Float32Array(n) };
+    const values = new Float32Array(BL.totalElements).map((_, i) => 0.25 + i);
+    const meta = { config: cfg, tokenizer: null, step: 1, seed: 1, hyper: DEFAULT_HYPER };
+    const back = readCheckpoint(writeCheckpoint(L, { ...state, buffers: { layout: BL, values } }, meta), L, BL);
+    for (const b of BL.views) {
+      expect([...back.state!.buffers!.values.subarray(b.offset, b.offset + b.size)]).toEqual([...values.subarray(b.offset, b.offset + b.size)]);
+    }
+    const without = readCheckpoint(writeCheckpoint(L, state, meta), L, BL);
+    expect([...without.state!.buffers!.values]).toEqual([...BL.initialValues()]);
   });
 });

@@ -194,4 +194,54 @@ const nanGuard: KernelCheck = {
   },
 };
 
-export const checks: KernelCheck[] = [determinism, learns, resume, nanGuard, ...everyPreset];
+const bnState: KernelCheck = {
+  kernel: 'train.buffers',
+  name: 'ms-clip BatchNorm running stats: saved in and restored from the checkpoint bit for bit; a skipped NaN step leaves them untouched',
+  heavy: true,
+  async run(gpu) {
+    const set = smallSet();
+    const prep = prepare(set, 16, 512);
+    const config = presetConfig('ms-clip', { ...TINY_TRAIN, text: { ...TINY_TRAIN.text, vocabSize: prep.tokenizer.vocabSize } as ClipConfig['text'] });
+    const h: TrainHyper = { ...DEFAULT_HYPER, batchSize: 8, steps: 8, warmup: 1, logEvery: 1, evalEvery: 0, checkpointEvery: 0 };
+    const data = prep.makeData(1, h.batchSize);
+    const { Trainer } = await import('./trainer');
+    const a = new Trainer(gpu, config, h, 1);
+    const bufsOf = async (t: InstanceType<typeof Trainer>) => {
+      const b = t.model.buffers;
+      if (!b || b.layout.totalElements === 0) throw new Error('ms-clip has no BatchNorm buffers');
+      return gpu.read(b.flat());
+    };
+    const initial = await bufsOf(a);
+    for (let s = 0; s < 3; s++) {
+      a.runStep(data.batchAt(s));
+      await a.readMetrics();
+    }
+    const trained = await bufsOf(a);
+    const bytes = await a.saveCheckpoint(prep.tokenizer.toJSON(), 1);
+    a.destroy();
+    const b = new Trainer(gpu, config, h, 99);
+    b.loadCheckpoint(bytes);
+    const restored = await bufsOf(b);
+    const poison = data.batchAt(3);
+    poison.images[0] = Number.NaN;
+    b.runStep(poison);
+    const [rec] = await b.readMetrics();
+    const afterSkip = await bufsOf(b);
+    b.runStep(data.batchAt(3));
+    const [good] = await b.readMetrics();
+    const afterGood = await bufsOf(b);
+    b.destroy();
+    const same = (x: Float32Array, y: Float32Array) => x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
+    const moved = !same(initial, trained);
+    const ok = moved && same(trained, restored) && rec.skipped && same(restored, afterSkip) && !good.skipped && !same(afterSkip, afterGood) && afterGood.every(Number.isFinite);
+    return {
+      kernel: 'train.buffers',
+      name: 'bn state',
+      ok,
+      maxAbsErr: Math.max(...trained.map((v, i) => Math.abs(v - restored[i]))),
+      message: `${trained.length} running-stat values; moved by training: ${moved}; restored identical: ${same(trained, restored)}; NaN step skipped: ${rec.skipped}, stats untouched: ${same(restored, afterSkip)}; next good step updates them: ${!same(afterSkip, afterGood)}`,
+    };
+  },
+};
+
+export const checks: KernelCheck[] = [determinism, learns, resume, nanGuard, bnState, ...everyPreset];

@@ -4,7 +4,8 @@
 import { Tape } from '../engine/tape';
 import type { Gpu } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
-import { fill } from '../kernels/elementwise';
+import { copy, fill } from '../kernels/elementwise';
+import { restoreIfSkipped } from '../kernels/restore';
 import { adamw, gradNorm, lrAt, numPartials } from '../kernels/optimizer';
 import { clipLoss, encodeImage, encodeText } from '../model/clip';
 import type { ClipConfig } from '../model/config';
@@ -38,6 +39,8 @@ export class Trainer {
   private partials: Tensor;
   private stats: Tensor;
   private hist: Tensor;
+  /** Running stats before the step, restored if AdamW skips it (null when the model has none). */
+  private bufBackup: Tensor | null;
   private histSlots: number;
   private pending: { step: number; lr: number }[] = [];
   /** Steps completed (the next step to run is step + 1). */
@@ -64,6 +67,8 @@ export class Trainer {
     this.stats = gpu.tensor([4], 'gradnorm.stats');
     this.histSlots = Math.max(1, hyper.logEvery);
     this.hist = gpu.tensor([4 * this.histSlots], 'metrics.history');
+    const nb = this.model.buffers?.layout.totalElements ?? 0;
+    this.bufBackup = nb > 0 ? gpu.tensor([nb], 'buffers.backup') : null;
   }
 
   get arena() {
@@ -84,6 +89,8 @@ export class Trainer {
     const arena = this.model.arena;
     const n = arena.layout.totalElements;
     fill(gpu, arena.flat('grads'), 0, n);
+    const bufs = this.model.buffers;
+    if (bufs && this.bufBackup) copy(gpu, bufs.flat(), this.bufBackup, bufs.layout.totalElements);
     const img = encodeImage(tape, cfg, this.inputs.images, B);
     const txt = encodeText(tape, cfg, this.inputs, B);
     const loss = clipLoss(tape, cfg, img, txt, B);
@@ -100,6 +107,8 @@ export class Trainer {
       weightDecay: hyper.weightDecay,
       step,
     });
+    // A skipped step must leave no trace: undo its BatchNorm running-stat update too.
+    if (bufs && this.bufBackup) restoreIfSkipped(gpu, this.stats, this.bufBackup, bufs.flat(), bufs.layout.totalElements);
     gpu.run({
       shader: recordShader,
       bindings: [loss.t, this.stats, arena.param('logit_scale'), this.hist],
@@ -179,14 +188,18 @@ export class Trainer {
     if (this.pending.length) throw new Error('read metrics before checkpointing');
     const a = this.model.arena;
     const [params, m, v] = await Promise.all([this.gpu.read(a.flat('params')), this.gpu.read(a.flat('m')), this.gpu.read(a.flat('v'))]);
-    return writeCheckpoint(a.layout, { params, m, v }, { config: this.cfg, tokenizer, step: this.step, seed, hyper: this.hyper });
+    const bufs = this.model.buffers;
+    const buffers = bufs && bufs.layout.totalElements > 0 ? { layout: bufs.layout, values: await this.gpu.read(bufs.flat()) } : undefined;
+    return writeCheckpoint(a.layout, { params, m, v, buffers }, { config: this.cfg, tokenizer, step: this.step, seed, hyper: this.hyper });
   }
 
   /** Restore params, Adam state and the step from a checkpoint of the same config. */
   loadCheckpoint(bytes: Uint8Array): CheckpointMeta {
     const a = this.model.arena;
-    const { meta, state } = readCheckpoint(bytes, a.layout);
+    const bufs = this.model.buffers;
+    const { meta, state } = readCheckpoint(bytes, a.layout, bufs?.layout);
     if (!state) throw new Error('checkpoint has no state');
+    if (bufs && state.buffers) this.gpu.upload(bufs.flat(), state.buffers.values);
     this.gpu.upload(a.flat('params'), state.params);
     this.gpu.upload(a.flat('m'), state.m);
     this.gpu.upload(a.flat('v'), state.v);
@@ -203,6 +216,8 @@ export class Trainer {
   destroy(): void {
     this.tape.alloc.destroy();
     this.model.arena.destroy();
+    this.model.buffers?.destroy();
+    this.bufBackup?.buffer.destroy();
     for (const t of [this.inputs.images, this.inputs.ids, this.inputs.eot, this.inputs.lengths, this.partials, this.stats, this.hist]) {
       t.buffer.destroy();
     }
