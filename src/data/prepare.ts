@@ -51,6 +51,8 @@ export function builtinSet(opts: BuiltinOptions = {}): ImageCaptionSet & { sourc
 
 export interface Prepared {
   tokenizer: BpeTokenizer;
+  /** Text context length every caption here is encoded to. */
+  contextLength: number;
   val: ValData;
   /** The text of every val caption, aligned with val.captions rows. */
   valCaptions: string[];
@@ -64,9 +66,12 @@ function encodeAll(tok: BpeTokenizer, texts: string[], T: number): TextSet {
   return { ids: e.ids, eot: e.eot, lengths: e.lengths, N: texts.length };
 }
 
-export function prepare(set: ImageCaptionSet, contextLength: number, vocabSize = 512): Prepared {
-  const corpus = set.trainIndex.flatMap((i) => set.captions[i]);
-  const tokenizer = BpeTokenizer.train(corpus, { vocabSize });
+/**
+ * `tokenizer` overrides the one trained on the set's captions: a checkpoint trained elsewhere (or on
+ * another set) must see captions encoded exactly as in its training.
+ */
+export function prepare(set: ImageCaptionSet, contextLength: number, vocabSize = 512, tokenizerOverride?: BpeTokenizer): Prepared {
+  const tokenizer = tokenizerOverride ?? BpeTokenizer.train(set.trainIndex.flatMap((i) => set.captions[i]), { vocabSize });
   const S = set.size;
   const px = 3 * S * S;
   const Ni = set.valIndex.length;
@@ -103,6 +108,7 @@ export function prepare(set: ImageCaptionSet, contextLength: number, vocabSize =
   let truncated = 0;
   return {
     tokenizer,
+    contextLength,
     val,
     valCaptions: texts,
     get truncated() {

@@ -3,7 +3,9 @@ import { downloadBytes } from '../ui/download';
 // owns the GPU; this module turns its messages into store updates.
 import type { DatasetSpec, FromWorker, RunRequest, ToWorker } from '../train/protocol';
 import { type Experiment, parseExperiment, runConfig, serializeExperiment } from './experiment';
+import { useExplore } from './explore';
 import { useStore } from './store';
+import { inspectCheckpoint } from '../train/resume';
 
 let worker: Worker | null = null;
 let retrievalRun: string | null = null;
@@ -41,6 +43,9 @@ function onMessage(m: FromWorker) {
       break;
     case 'retrieval':
       if (retrievalRun) s.setRetrieval({ ...m, runId: retrievalRun });
+      break;
+    case 'zeroshot':
+      if (useExplore.getState().zeroShotPending === m.id) useExplore.setState({ zeroShot: { runId: m.id, result: m.result }, zeroShotPending: null });
       break;
     case 'checkpoint':
       s.patchRun(m.id, { checkpointStep: m.step });
@@ -107,6 +112,36 @@ export function train() {
   }
 }
 
+/**
+ * Open a .safetensors checkpoint (ours, or one written by python/sharelab_torch): validated here with a
+ * message naming the file and field; then queued as a run that starts from it — training continues if
+ * its step budget is not used up, otherwise the run is evaluated and analysed (every view works on it).
+ */
+export async function openCheckpoint(file: File): Promise<boolean> {
+  const s = st();
+  let info: ReturnType<typeof inspectCheckpoint>;
+  let bytes: Uint8Array;
+  try {
+    if (file.size > 1024 ** 3) throw new Error(`${(file.size / 1024 ** 2).toFixed(0)} MB is larger than a tab can load (1 GB)`);
+    bytes = new Uint8Array(await file.arrayBuffer());
+    info = inspectCheckpoint(bytes);
+  } catch (e) {
+    s.pushMessage(`Could not open checkpoint "${file.name}": ${e instanceof Error ? e.message : String(e)}`);
+    return false;
+  }
+  const { meta, hyper } = info;
+  const preset = meta.config.sharing.preset;
+  const before = new Set(s.order);
+  s.addRuns([{ preset, seed: meta.seed }]);
+  const id = st().order.find((o) => !before.has(o));
+  if (!id) return false;
+  const label = `${file.name.replace(/\.safetensors$/, '')} · from step ${meta.step}${info.resumable ? '' : ' (analysis)'}`;
+  const request: RunRequest = { id, label, preset, config: meta.config, hyper, seed: meta.seed, from: { kind: 'file', name: file.name, bytes } };
+  st().patchRun(id, { label, status: 'queued', request, message: info.resumable ? `resumes at step ${meta.step} of ${hyper.steps}` : `trained to step ${meta.step}; evaluated and analysed here` });
+  send({ type: 'enqueue', run: request });
+  return true;
+}
+
 /** Save a checkpoint of a run; with download, the browser also saves the .safetensors file. */
 export function checkpointRun(id: string, download: boolean) {
   send({ type: 'checkpoint', id, download });
@@ -132,6 +167,7 @@ export function deleteRun(id: string) {
   const r = st().runs[id];
   if (r && r.status !== 'planned') send({ type: 'delete', id });
   if (st().retrieval?.runId === id) st().setRetrieval(null);
+  if (useExplore.getState().zeroShot?.runId === id) useExplore.setState({ zeroShot: null });
   st().removeRun(id);
 }
 
@@ -144,6 +180,12 @@ export function retrieveImage(id: string, index: number, k = 5) {
   retrievalRun = id;
   st().setRetrieval(null, true);
   send({ type: 'retrieve', id, query: { kind: 'image', index, k } });
+}
+
+/** Zero-shot classification of a trained run's val images with the given prompt templates. */
+export function zeroShot(id: string, task: string, templates: string[]) {
+  useExplore.setState({ zeroShotPending: id });
+  send({ type: 'zeroshot', id, task, templates });
 }
 
 /** The experiment as saved: settings plus the runs (preset, seed) in queue order. */
@@ -186,7 +228,11 @@ function readHash(): string | null {
 /** Apply the URL hash (if any), start the worker and keep the hash in sync with the experiment. */
 export function boot() {
   // Test hook (also handy to see recovery work by hand in the console).
-  (window as unknown as { __sharelab?: object }).__sharelab = { loseDevice };
+  (window as unknown as { __sharelab?: object }).__sharelab = {
+    loseDevice,
+    /** For tests: each run's training-loss curve by label. */
+    losses: () => Object.fromEntries(st().order.map((id) => [st().runs[id].label, st().runs[id].steps.map((r) => [r.step, r.loss])])),
+  };
   const h = readHash();
   if (h) importExperiment(h, 'URL hash');
   startWorker(st().experiment.dataset);

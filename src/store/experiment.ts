@@ -150,6 +150,9 @@ export function modelProblems(preset: string, m: ModelSettings, loss: LossKind, 
   const v = m.vision;
   if (v.imageSize !== datasetSize) out['vision.imageSize'] = `image size must equal the dataset image size (${datasetSize})`;
   if (v.imageSize % v.patchSize !== 0) out['vision.patchSize'] = `patch size must divide the image size (${v.imageSize})`;
+  else if (runConfig(preset, m, loss).vision.stem === 'conv' && !(v.patchSize >= 2 && Number.isInteger(Math.log2(v.patchSize)))) {
+    out['vision.patchSize'] = `${preset}'s conv stem (Early Specialization) needs a power-of-two patch size (its total stride)`;
+  }
   if (v.width % v.heads !== 0) out['vision.heads'] = `heads must divide the vision width (${v.width})`;
   if (m.text.width % m.text.heads !== 0) out['text.heads'] = `heads must divide the text width (${m.text.width})`;
   try {

@@ -18,7 +18,14 @@ export interface CheckpointMeta {
   hyper: TrainHyper;
   /** tower-qualified name → canonical (stored) name, for every alias. */
   aliases: Record<string, string>;
+  /**
+   * The metric history up to `step`, so a resumed or re-opened run shows its whole curve:
+   * rows [step, loss, gradNorm, logitScale, lr, skipped 0/1]. Optional (absent in files from elsewhere).
+   */
+  history?: HistoryRow[];
 }
+
+export type HistoryRow = [number, number, number, number, number, number];
 
 export interface CheckpointState {
   params: Float32Array;
@@ -32,6 +39,7 @@ export interface CheckpointState {
 export const BUFFER_PREFIX = 'buffers.';
 
 export function writeCheckpoint(layout: ArenaLayout, state: CheckpointState, meta: Omit<CheckpointMeta, 'format' | 'aliases'>): Uint8Array {
+  // JSON has no NaN/Inf: a non-finite value (a skipped step's loss) is stored as null and read back as NaN.
   const tensors = new Map<string, StTensor>();
   const aliases: Record<string, string> = {};
   for (const v of layout.views) {
@@ -54,6 +62,7 @@ export function writeCheckpoint(layout: ArenaLayout, state: CheckpointState, met
     hyper: JSON.stringify(meta.hyper),
     aliases: JSON.stringify(aliases),
   };
+  if (meta.history) md.history = JSON.stringify(meta.history);
   return encodeSafetensors(tensors, md);
 }
 
@@ -85,6 +94,11 @@ export function readCheckpoint(
     hyper: parse('hyper'),
     aliases: parse('aliases') ?? {},
   };
+  const history = parse('history');
+  if (history !== null) {
+    if (!Array.isArray(history) || history.some((r) => !Array.isArray(r) || r.length !== 6)) throw new SafetensorsError('metadata "history" must be rows of 6 numbers');
+    meta.history = history.map((r: unknown[]) => r.map((x) => (typeof x === 'number' ? x : Number.NaN)) as HistoryRow);
+  }
   if (!Number.isInteger(meta.step) || meta.step < 0) throw new SafetensorsError(`bad step "${metadata.step}"`);
   if (!layout) return { meta };
   const n = layout.totalElements;

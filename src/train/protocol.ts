@@ -3,6 +3,7 @@
 import type { GpuProblem } from '../gpu/device';
 import type { ClipConfig } from '../model/config';
 import type { ParamCounts } from '../model/params';
+import type { ZeroShotOutcome } from '../analysis/zeroshot';
 import type { EvalMetrics } from './evaluate';
 import type { TrainHyper } from './hyper';
 import type { StepRecord } from './trainer';
@@ -27,6 +28,11 @@ export interface RunRequest {
   config: ClipConfig;
   hyper: TrainHyper;
   seed: number;
+  /**
+   * Start from a checkpoint instead of a fresh init: a file the user opened (its config, tokenizer and
+   * step win over the fields above), or this run's own last checkpoint in IndexedDB (after a reload).
+   */
+  from?: { kind: 'file'; name: string; bytes: Uint8Array } | { kind: 'stored' };
 }
 
 export type RunStatus = 'queued' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
@@ -45,6 +51,8 @@ export interface DatasetInfo {
   size: number;
   /** Validation images as RGBA (Ni, S, S, 4) and their captions: preview grid, retrieval, embedding-map hovers. */
   valImages: { rgba: Uint8ClampedArray; captions: string[][]; heldOut: boolean[] };
+  /** Labelled tasks for interactive zero-shot classification (built-in attributes, or upload labels). */
+  zeroShotTasks?: { name: string; classes: string[]; images: number }[];
 }
 
 /** Everything the comparison views need about one evaluation, small enough to post. */
@@ -54,6 +62,8 @@ export interface EvalSnapshot {
   similarity: { n: number; values: Float32Array };
   /** 2-D PCA of image and (first-caption) text embeddings of the val set, same basis. */
   projection: { n: number; image: Float32Array; text: Float32Array; explained: [number, number] };
+  /** The val embeddings behind the projection, (n, D) each (the UI's UMAP option lays them out). */
+  embeddings?: { D: number; image: Float32Array; text: Float32Array };
 }
 
 /** One validation item's raw attention maps for display (first caption of the image). */
@@ -90,6 +100,11 @@ export interface AttentionPayload {
   items: AttentionItem[];
 }
 
+/** Interactive zero-shot classification of a trained run's validation images (or why it failed). */
+export type ZeroShotReply =
+  | ({ task: string; templates: string[]; prompts: number; classes: string[]; step: number } & ZeroShotOutcome)
+  | { task: string; error: string };
+
 export interface HeadStatsMsg {
   entropy: number[];
   distance: number[];
@@ -105,7 +120,8 @@ export type ToWorker =
   | { type: 'delete'; id: string }
   | { type: 'checkpoint'; id: string; download: boolean }
   | { type: 'debug-lose-device' }
-  | { type: 'retrieve'; id: string; query: { kind: 'text'; text: string; k: number } | { kind: 'image'; index: number; k: number } };
+  | { type: 'retrieve'; id: string; query: { kind: 'text'; text: string; k: number } | { kind: 'image'; index: number; k: number } }
+  | { type: 'zeroshot'; id: string; task: string; templates: string[] };
 
 export type FromWorker =
   | { type: 'ready'; adapter: string; features: string[] }
@@ -123,6 +139,7 @@ export type FromWorker =
       results: { index: number; score: number; caption?: string }[];
       kind: 'images' | 'captions';
     }
+  | { type: 'zeroshot'; id: string; result: ZeroShotReply }
   | { type: 'checkpoint'; id: string; step: number; bytes?: Uint8Array; stored: boolean; message?: string }
   | { type: 'gpu-problem'; problem: GpuProblem }
   /** Training resumed from a checkpoint at `step`: drop the run's step records after it. */

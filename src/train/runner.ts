@@ -94,6 +94,8 @@ export async function runTraining(gpu: Gpu, spec: RunSpec, data: TrainData, cb: 
       let c = cb.control?.() ?? 'run';
       while (c === 'pause') {
         await cb.waitWhilePaused?.();
+        // Woken while still paused (e.g. a checkpoint was requested): serve it at this safe point.
+        await cb.afterRead?.(t);
         c = cb.control?.() ?? 'run';
       }
       if (c === 'stop') return { trainer: t, stopped: true, final, wallMs: performance.now() - t0 };

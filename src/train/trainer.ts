@@ -184,13 +184,13 @@ export class Trainer {
   }
 
   /** A safetensors checkpoint of params + Adam state at the current step (reads the arena back). */
-  async saveCheckpoint(tokenizer: unknown, seed: number): Promise<Uint8Array> {
+  async saveCheckpoint(tokenizer: unknown, seed: number, history?: CheckpointMeta['history']): Promise<Uint8Array> {
     if (this.pending.length) throw new Error('read metrics before checkpointing');
     const a = this.model.arena;
     const [params, m, v] = await Promise.all([this.gpu.read(a.flat('params')), this.gpu.read(a.flat('m')), this.gpu.read(a.flat('v'))]);
     const bufs = this.model.buffers;
     const buffers = bufs && bufs.layout.totalElements > 0 ? { layout: bufs.layout, values: await this.gpu.read(bufs.flat()) } : undefined;
-    return writeCheckpoint(a.layout, { params, m, v, buffers }, { config: this.cfg, tokenizer, step: this.step, seed, hyper: this.hyper });
+    return writeCheckpoint(a.layout, { params, m, v, buffers }, { config: this.cfg, tokenizer, step: this.step, seed, hyper: this.hyper, history });
   }
 
   /** Restore params, Adam state and the step from a checkpoint of the same config. */

@@ -13,7 +13,11 @@ import type { DatasetInfo, DatasetSpec, EvalSnapshot, FromWorker, RunRequest, To
 import { type RunCallbacks, type RunResult, type TrainData, runTraining } from './runner';
 import { deleteCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint-store';
 import { probeAttention } from './probe';
+import { runZeroShot, taskInfo, zeroShotTasks } from './zeroshot-query';
 import type { Trainer } from './trainer';
+import type { HistoryRow } from './checkpoint';
+import { fromHistoryRow, inspectCheckpoint, toHistoryRow } from './resume';
+import type { ImageCaptionSet } from '../data/prepare';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
@@ -27,17 +31,27 @@ interface RunState {
   wake?: () => void;
   trainer?: Trainer;
   emb?: EvalEmbeddings;
+  /** The run's own data view when it differs from the dataset's (a checkpoint with its own tokenizer). */
+  prep?: Prepared;
+  /** Every step record so far, saved in checkpoints so a resumed run shows its whole curve. */
+  history?: HistoryRow[];
 }
 
 let gpu: Gpu | null = null;
 let prep: Prepared | null = null;
+let tasks: ReturnType<typeof zeroShotTasks> = [];
 const contextLength = 16;
 const runs = new Map<string, RunState>();
+/** The loaded dataset (a checkpoint with its own tokenizer or image size re-prepares it). */
+let currentSet: ImageCaptionSet | null = null;
+let currentSpec: DatasetSpec | null = null;
+/** The data a run sees: its own when it came from a checkpoint with another tokenizer, else the dataset's. */
+const prepOf = (st: RunState | undefined): Prepared | null => st?.prep ?? prep;
 const queue: string[] = [];
 let busy = false;
 
-function snapshot(metrics: EvalMetrics, emb: EvalEmbeddings): EvalSnapshot {
-  const val = prep?.val;
+function snapshot(metrics: EvalMetrics, emb: EvalEmbeddings, p: Prepared | null = prep): EvalSnapshot {
+  const val = p?.val;
   const Ni = val?.Ni ?? 0;
   const D = emb.D;
   // First caption of each image → paired text embeddings.
@@ -58,6 +72,7 @@ function snapshot(metrics: EvalMetrics, emb: EvalEmbeddings): EvalSnapshot {
     metrics,
     similarity: { n, values: sim },
     projection: { n: Ni, image: project2(emb.img, Ni, D, basis), text: project2(paired, Ni, D, basis), explained: basis.explained },
+    embeddings: { D, image: emb.img, text: paired },
   };
 }
 
@@ -91,6 +106,9 @@ async function init(spec: DatasetSpec) {
   if (!(await acquire())) return;
   const set = builtinSet({ seed: spec.seed, count: spec.count, valCount: spec.valCount, heldOutCount: spec.heldOutCount, size: spec.size });
   prep = prepare(set, contextLength, 512);
+  currentSet = set;
+  currentSpec = spec;
+  tasks = zeroShotTasks(set);
   const S = set.size;
   const rgba = new Uint8ClampedArray(set.valIndex.length * S * S * 4);
   set.valIndex.forEach((img, k) => {
@@ -115,6 +133,7 @@ async function init(spec: DatasetSpec) {
       captions: set.valIndex.map((i) => set.captions[i]),
       heldOut: set.valIndex.map((i) => set.source.labelsOf(i).heldOut),
     },
+    zeroShotTasks: taskInfo(tasks),
   };
   post({ type: 'dataset', info });
 }
@@ -128,14 +147,25 @@ async function pump() {
   busy = true;
   const { req } = st;
   try {
-    const cfg = { ...req.config, text: { ...req.config.text, vocabSize: prep.tokenizer.vocabSize, contextLength } };
+    let cfg = { ...req.config, text: { ...req.config.text, vocabSize: prep.tokenizer.vocabSize, contextLength } };
+    let first: Trainer | undefined;
+    st.history = [];
+    if (req.from) {
+      const start = await startFromCheckpoint(st, req.from);
+      cfg = start.trainer.cfg;
+      first = start.trainer;
+    }
+    const runPrep = prepOf(st) ?? prep;
     post({ type: 'status', id, status: 'running', params: paramCounts(buildLayout(cfg)) });
-    const data = prep.makeData(req.seed, req.hyper.batchSize);
+    const data = runPrep.makeData(req.seed, req.hyper.batchSize);
     const res = await trainWithRecovery(st, cfg, data, {
-      onSteps: (records, stepsPerSec) => post({ type: 'steps', id, records, stepsPerSec }),
+      onSteps: (records, stepsPerSec) => {
+        st.history?.push(...records.map(toHistoryRow));
+        post({ type: 'steps', id, records, stepsPerSec });
+      },
       onEval: (metrics, emb) => {
         st.emb = emb;
-        post({ type: 'eval', id, snapshot: snapshot(metrics, emb) });
+        post({ type: 'eval', id, snapshot: snapshot(metrics, emb, runPrep) });
       },
       control: () => st.control,
       onCheckpoint: (t) => checkpoint(st, t, false),
@@ -154,12 +184,12 @@ async function pump() {
         st.control = 'pause';
         post({ type: 'status', id, status: 'paused', message });
       },
-    });
+    }, first);
     st.trainer?.destroy();
     st.trainer = res.trainer;
     st.live = undefined;
     await checkpoint(st, res.trainer, false);
-    await attention(id, res.trainer);
+    await attention(id, res.trainer, runPrep);
     post({ type: 'status', id, status: res.stopped ? 'stopped' : 'done' });
     post({ type: 'done', id, final: res.final ?? null, wallMs: res.wallMs });
   } catch (e) {
@@ -175,10 +205,10 @@ async function pump() {
  * new device, restore the run's last checkpoint from IndexedDB (or restart it if none was saved yet)
  * and continue — at most one checkpoint interval of steps is recomputed. Gives up after 3 losses.
  */
-async function trainWithRecovery(st: RunState, cfg: RunRequest['config'], data: TrainData, cb: RunCallbacks): Promise<RunResult> {
+async function trainWithRecovery(st: RunState, cfg: RunRequest['config'], data: TrainData, cb: RunCallbacks, first?: Trainer): Promise<RunResult> {
   const { id } = st.req;
   for (let attempt = 0; ; attempt++) {
-    let trainer: Trainer | undefined;
+    let trainer: Trainer | undefined = attempt === 0 ? first : undefined;
     if (attempt > 0) {
       if (!(await acquire()) || !gpu) throw new Error('the GPU device was lost and no new device could be acquired');
       const saved = await loadCheckpoint(id).catch(() => undefined);
@@ -188,13 +218,17 @@ async function trainWithRecovery(st: RunState, cfg: RunRequest['config'], data: 
       if (saved) {
         trainer.loadCheckpoint(saved.bytes);
         from = saved.step;
+      } else if (st.req.from?.kind === 'file') {
+        // Not yet checkpointed since it was opened: back to the opened file, not to a fresh init.
+        from = trainer.loadCheckpoint(st.req.from.bytes).step;
       }
+      st.history = st.history?.filter((r) => r[0] <= from);
       post({ type: 'rewind', id, step: from });
       post({
         type: 'status',
         id,
         status: 'running',
-        message: `GPU device lost (${lostReason || 'unknown reason'}; often out of memory or a driver reset) — resumed from ${saved ? `the checkpoint at step ${from}` : 'the start (no checkpoint yet)'}`,
+        message: `GPU device lost (${lostReason || 'unknown reason'}; often out of memory or a driver reset) — resumed from ${from > 0 ? `the checkpoint at step ${from}` : 'the start (no checkpoint yet)'}`,
       });
     }
     if (!gpu) throw new Error('no GPU');
@@ -210,10 +244,10 @@ async function trainWithRecovery(st: RunState, cfg: RunRequest['config'], data: 
 }
 
 /** Attention maps, transfer score and CKA of a trained model (a probe forward on fixed val pairs). */
-async function attention(id: string, t: Trainer) {
-  if (!prep) return;
+async function attention(id: string, t: Trainer, p: Prepared | null = prep) {
+  if (!p) return;
   try {
-    post({ type: 'attention', id, payload: await probeAttention(t, prep) });
+    post({ type: 'attention', id, payload: await probeAttention(t, p) });
   } catch (e) {
     post({ type: 'error', id, message: `attention analysis failed: ${String(e instanceof Error ? e.message : e)}` });
   }
@@ -225,7 +259,7 @@ async function checkpoint(st: RunState, t: Trainer, download: boolean) {
   const id = st.req.id;
   let bytes: Uint8Array;
   try {
-    bytes = await t.saveCheckpoint(prep.tokenizer.toJSON(), st.req.seed);
+    bytes = await t.saveCheckpoint((prepOf(st) ?? prep).tokenizer.toJSON(), st.req.seed, st.history);
   } catch (e) {
     post({ type: 'checkpoint', id, step: t.step, stored: false, message: `checkpoint failed: ${String(e)}` });
     return;
@@ -241,16 +275,56 @@ async function checkpoint(st: RunState, t: Trainer, download: boolean) {
   post({ type: 'checkpoint', id, step: t.step, stored, message, bytes: download ? bytes : undefined });
 }
 
+/**
+ * Build the run's trainer from a checkpoint (an opened file, or its own last one in IndexedDB): the
+ * checkpoint's config, tokenizer and step win. Replays the saved metric history to the UI so the curve
+ * continues where it was. Data: re-prepared with the checkpoint's tokenizer/context when they differ
+ * from the dataset's; the built-in set is regenerated at the model's image size if needed.
+ */
+async function startFromCheckpoint(st: RunState, from: NonNullable<RunRequest['from']>): Promise<{ trainer: Trainer }> {
+  const id = st.req.id;
+  const bytes = from.kind === 'file' ? from.bytes : (await loadCheckpoint(id).catch(() => undefined))?.bytes;
+  if (!bytes) throw new Error('this run has no stored checkpoint to resume from (it may have been pruned or the site data cleared)');
+  const info = inspectCheckpoint(bytes);
+  const cfg = info.meta.config;
+  if (!gpu || !prep || !currentSet) throw new Error('no GPU or dataset yet');
+  let set = currentSet;
+  if (cfg.vision.imageSize !== set.size) {
+    if (!currentSpec || currentSpec.kind !== 'builtin') {
+      throw new Error(`the checkpoint's model takes ${cfg.vision.imageSize}×${cfg.vision.imageSize} images; this dataset was prepared at ${set.size}×${set.size} — load the dataset at that size`);
+    }
+    set = builtinSet({ seed: currentSpec.seed, count: currentSpec.count, valCount: currentSpec.valCount, heldOutCount: currentSpec.heldOutCount, size: cfg.vision.imageSize });
+  }
+  const sameTok = JSON.stringify(info.tokenizer.toJSON()) === JSON.stringify(prep.tokenizer.toJSON());
+  if (!sameTok || cfg.text.contextLength !== prep.contextLength || set !== currentSet) {
+    st.prep = prepare(set, cfg.text.contextLength, 0, info.tokenizer);
+  }
+  const { Trainer: T } = await import('./trainer');
+  // Hyper-parameters: the request's (the user may extend the step budget), else the file's.
+  const trainer = new T(gpu, cfg, st.req.hyper, st.req.seed);
+  try {
+    trainer.loadCheckpoint(bytes);
+  } catch (e) {
+    trainer.destroy();
+    throw e;
+  }
+  st.history = (info.meta.history ?? []).filter((r) => r[0] <= trainer.step);
+  if (st.history.length) post({ type: 'steps', id, records: st.history.map(fromHistoryRow), stepsPerSec: 0 });
+  post({ type: 'status', id, status: 'running', message: `started from ${from.kind === 'file' ? `"${from.name}"` : 'its stored checkpoint'} at step ${trainer.step}` });
+  return { trainer };
+}
+
 async function retrieve(id: string, q: Extract<ToWorker, { type: 'retrieve' }>['query']) {
   const st = runs.get(id);
-  if (!st?.trainer || !st.emb || !prep) {
+  const p = prepOf(st);
+  if (!st?.trainer || !st.emb || !p) {
     post({ type: 'error', id, message: 'retrieval needs a run that has been evaluated at least once' });
     return;
   }
   const { img, txt, D } = st.emb;
-  const val = prep.val;
+  const val = p.val;
   if (q.kind === 'text') {
-    const e = prep.tokenizer.encode(q.text, contextLength);
+    const e = p.tokenizer.encode(q.text, p.contextLength);
     const emb = await st.trainer.embedTexts(e.ids, Int32Array.of(e.eotIndex), Int32Array.of(e.length), 1);
     const scores = similarity(emb, 1, img, val.Ni, D);
     const top = topK(scores, q.k);
@@ -258,7 +332,7 @@ async function retrieve(id: string, q: Extract<ToWorker, { type: 'retrieve' }>['
   } else {
     const scores = similarity(img.subarray(q.index * D, q.index * D + D), 1, txt, val.captions.N, D);
     const top = topK(scores, q.k);
-    const texts = prep.valCaptions;
+    const texts = p.valCaptions;
     post({
       type: 'retrieval',
       id,
@@ -317,13 +391,27 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
     case 'retrieve':
       void retrieve(m.id, m.query);
       break;
+    case 'zeroshot': {
+      const st = runs.get(m.id);
+      const p = prepOf(st);
+      if (!st?.trainer || !st.emb || !p) post({ type: 'zeroshot', id: m.id, result: { task: m.task, error: 'zero-shot needs a finished run that has been evaluated' } });
+      else
+        void runZeroShot(st.trainer, p, st.emb, tasks, m.task, m.templates, p.contextLength).then(
+          (result) => post({ type: 'zeroshot', id: m.id, result }),
+          (e) => post({ type: 'zeroshot', id: m.id, result: { task: m.task, error: String(e instanceof Error ? e.message : e) } }),
+        );
+      break;
+    }
     case 'debug-lose-device':
       // For tests and for trying recovery by hand: what a driver reset looks like to the app.
       gpu?.device.destroy();
       break;
     case 'checkpoint': {
       const st = runs.get(m.id);
-      if (st?.live) st.want = { download: m.download };
+      if (st?.live) {
+        st.want = { download: m.download };
+        if (st.control === 'pause') st.wake?.(); // served at the paused run's safe point
+      }
       else if (st?.trainer) void checkpoint(st, st.trainer, m.download);
       else post({ type: 'error', id: m.id, message: 'no trained model to checkpoint yet' });
       break;

@@ -9,7 +9,7 @@ export const PRESET_HELP: Record<string, string> = {
   'separate-first-k': 'The first k layers modality-specific, the rest share attention + MLP (LayerNorms specific).',
   'separate-last-k': 'The last k layers modality-specific, the rest share attention + MLP (LayerNorms specific).',
   'ms-clip':
-    'MS-CLIP’s best sharing: layer 0 specific, layers 1+ share attention + MLP, LayerNorms specific. WITHOUT the Early Specialization conv stem and the Efficient Parallel Branch (not implemented yet).',
+    'MS-CLIP’s full recipe: layer 0 specific, layers 1+ share attention + MLP, LayerNorms specific; plus Early Specialization (a residual conv stem with BatchNorm replaces the linear patch embedding; patch size must be a power of two) and the Efficient Parallel Branch (a small CNN on the image fused into the vision tokens before every other shared layer).',
   custom: 'Choose per layer what is shared (attn / mlp / ln) in the matrix below. Our extension of MS-CLIP’s spectrum.',
 };
 

@@ -1,5 +1,6 @@
 // The run queue: one row per run, in order.
 import { useStore } from '../../store/store';
+import { OpenCheckpoint } from './OpenCheckpoint';
 import { RunRow } from './RunRow';
 
 export function RunQueue() {
@@ -7,6 +8,7 @@ export function RunQueue() {
   return (
     <section className="panel" aria-labelledby="queue-h" data-testid="run-queue">
       <h2 id="queue-h">Run queue</h2>
+      <OpenCheckpoint />
       {order.length ? (
         <table className="results">
           <thead>
@@ -31,7 +33,7 @@ export function RunQueue() {
           </tbody>
         </table>
       ) : (
-        <p className="muted empty">No runs yet — pick presets and press Train.</p>
+        <p className="muted empty">No runs yet — pick presets and press Train, or open a checkpoint.</p>
       )}
     </section>
   );
