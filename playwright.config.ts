@@ -34,6 +34,7 @@ export default defineConfig({
     command: `npx vite --port ${PORT} --strictPort`,
     url: `http://localhost:${PORT}`,
     reuseExistingServer: !process.env.CI,
+    env: { SHARELAB_NO_HMR: '1' },
     timeout: 120_000,
   },
 });

@@ -4,7 +4,8 @@ import { defineConfig } from 'vite';
 // The dev server must be a secure origin for WebGPU: http://localhost qualifies.
 export default defineConfig({
   plugins: [react()],
-  server: { host: 'localhost', port: 5173, strictPort: false },
+  // Tests set SHARELAB_NO_HMR: a file saved during a browser test must not reload the page under it.
+  server: { host: 'localhost', port: 5173, strictPort: false, ...(process.env.SHARELAB_NO_HMR ? { hmr: false } : {}) },
   preview: { host: 'localhost', port: 4173 },
   worker: { format: 'es' },
   build: {

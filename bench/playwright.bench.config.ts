@@ -26,6 +26,7 @@ export default defineConfig({
     url: `http://localhost:${PORT}`,
     // Serve the repository root (the default cwd would be this config's folder): npm runs scripts there.
     cwd: process.cwd(),
+    env: { SHARELAB_NO_HMR: '1' },
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
   },

@@ -5,7 +5,11 @@ import type { DatasetSpec, FromWorker, RunRequest, ToWorker } from '../train/pro
 import { type Experiment, parseExperiment, runConfig, serializeExperiment } from './experiment';
 import { useExplore } from './explore';
 import { useStore } from './store';
+import { setTrainError } from './uploads';
 import { inspectCheckpoint } from '../train/resume';
+import { attachRestored, startSessionPersistence } from './session';
+import { onOnnxExport } from '../export/receive';
+import { patchExport } from '../export/state';
 
 let worker: Worker | null = null;
 let retrievalRun: string | null = null;
@@ -24,6 +28,8 @@ function onMessage(m: FromWorker) {
       break;
     case 'dataset':
       s.setDatasetInfo(m.info);
+      setTrainError(null);
+      attachRestored();
       break;
     case 'status':
       s.patchRun(m.id, { status: m.status, ...(m.params ? { params: m.params } : {}), ...(m.message ? { message: m.message } : {}) });
@@ -52,8 +58,15 @@ function onMessage(m: FromWorker) {
       if (m.message) s.pushMessage(`${s.runs[m.id]?.label ?? m.id}: ${m.message}`);
       if (m.bytes) downloadBytes(`${m.id}-step${m.step}.safetensors`, m.bytes);
       break;
+    case 'dataset-error':
+      setTrainError(m.message);
+      s.pushMessage(`dataset: ${m.message}`);
+      break;
     case 'rewind':
       s.rewindRun(m.id, m.step);
+      break;
+    case 'onnx-export':
+      void onOnnxExport(m);
       break;
     case 'gpu-problem':
       s.pushMessage(`GPU ${m.problem.kind === 'lost' ? `device lost (${m.problem.reason})` : `${m.problem.errorType} error`}: ${m.problem.message}`);
@@ -142,6 +155,12 @@ export async function openCheckpoint(file: File): Promise<boolean> {
   return true;
 }
 
+/** Export a finished run's encoders as ONNX and check them with onnxruntime-web on `batch` validation pairs. */
+export function exportOnnxRun(id: string, batch = 16) {
+  patchExport(id, { phase: 'exporting', label: st().runs[id]?.label ?? id, error: undefined, report: undefined, bundle: undefined });
+  send({ type: 'export-onnx', id, batch });
+}
+
 /** Save a checkpoint of a run; with download, the browser also saves the .safetensors file. */
 export function checkpointRun(id: string, download: boolean) {
   send({ type: 'checkpoint', id, download });
@@ -161,6 +180,7 @@ export function resumeRun(id: string) {
 export function stopRun(id: string) {
   const r = st().runs[id];
   if (r?.status === 'planned') st().removeRun(id);
+  else if (r?.interrupted) st().patchRun(id, { status: 'stopped', interrupted: false, message: 'stopped after a reload (its last checkpoint is kept)' });
   else send({ type: 'stop', id });
 }
 export function deleteRun(id: string) {
@@ -236,6 +256,7 @@ export function boot() {
   const h = readHash();
   if (h) importExperiment(h, 'URL hash');
   startWorker(st().experiment.dataset);
+  void startSessionPersistence(send);
   let last = '';
   let timer = 0;
   const write = () => {

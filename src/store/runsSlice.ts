@@ -29,6 +29,8 @@ export interface RunInfo {
   checkpointStep?: number;
   /** Attention maps, transfer score and CKA of the trained model (posted when the run ends). */
   attention?: AttentionPayload;
+  /** Restored after a reload while it was active: Resume restarts it from its stored checkpoint. */
+  interrupted?: boolean;
 }
 
 export const PALETTE = ['#3a5bd9', '#d9480f', '#2b8a3e', '#ae3ec9', '#e8590c', '#0b7285', '#c2255c', '#5c940d', '#862e9c', '#495057'];
@@ -45,6 +47,8 @@ export interface RunsSlice {
   /** Training resumed from a checkpoint at `step`: forget what came after it. */
   rewindRun(id: string, step: number): void;
   removeRun(id: string): void;
+  /** Replace the run list (a session restored after a reload). */
+  restoreRuns(r: { runs: Record<string, RunInfo>; order: string[]; nextRun: number }): void;
 }
 
 export const createRunsSlice: StateCreator<State, [], [], RunsSlice> = (set) => ({
@@ -87,6 +91,7 @@ export const createRunsSlice: StateCreator<State, [], [], RunsSlice> = (set) => 
       if (!r) return {};
       return { runs: { ...s.runs, [id]: { ...r, steps: r.steps.filter((x) => x.step <= step), evals: r.evals.filter((e) => e.step <= step) } } };
     }),
+  restoreRuns: ({ runs, order, nextRun }) => set({ runs, order, nextRun }),
   removeRun: (id) =>
     set((s) => {
       const { [id]: _gone, ...runs } = s.runs;

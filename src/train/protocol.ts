@@ -7,15 +7,24 @@ import type { ZeroShotOutcome } from '../analysis/zeroshot';
 import type { EvalMetrics } from './evaluate';
 import type { TrainHyper } from './hyper';
 import type { StepRecord } from './trainer';
+import type { OnnxExportReply, OnnxExportRequest } from '../export/messages';
 
 export interface DatasetSpec {
-  kind: 'builtin';
+  /** 'builtin': generated shapes; 'upload': an upload cached in IndexedDB (src/data/ingest/cache.ts). */
+  kind: 'builtin' | 'upload';
+  /** Generator seed (built-in); train/val split seed (upload). */
   seed: number;
-  /** Training images (val adds valCount + heldOutCount). */
+  /** Training images (val adds valCount + heldOutCount). Built-in only. */
   count: number;
+  /** Validation images (an upload's val split takes at most n − 1). */
   valCount: number;
   heldOutCount: number;
+  /** Image side; an upload must be cached at this size. */
   size: number;
+  /** Content-hash id of the upload (kind 'upload'). */
+  upload?: string;
+  /** Tokenizer vocabulary (BPE trained on the training captions); default 512. */
+  vocabSize?: number;
 }
 
 export const DEFAULT_DATASET: DatasetSpec = { kind: 'builtin', seed: 0, count: 4096, valCount: 384, heldOutCount: 128, size: 32 };
@@ -51,6 +60,8 @@ export interface DatasetInfo {
   size: number;
   /** Validation images as RGBA (Ni, S, S, 4) and their captions: preview grid, retrieval, embedding-map hovers. */
   valImages: { rgba: Uint8ClampedArray; captions: string[][]; heldOut: boolean[] };
+  /** Set for an uploaded dataset: its id, name and class names (null: no labels, zero-shot hidden). */
+  upload?: { id: string; name: string; classes: string[] | null };
   /** Labelled tasks for interactive zero-shot classification (built-in attributes, or upload labels). */
   zeroShotTasks?: { name: string; classes: string[]; images: number }[];
 }
@@ -114,6 +125,8 @@ export interface HeadStatsMsg {
 export type ToWorker =
   | { type: 'init'; dataset: DatasetSpec }
   | { type: 'enqueue'; run: RunRequest }
+  /** Load a finished run's model from its stored checkpoint (after a reload) for retrieval / zero-shot; no training, no posts but errors. */
+  | { type: 'attach'; run: RunRequest }
   | { type: 'pause'; id: string }
   | { type: 'resume'; id: string }
   | { type: 'stop'; id: string }
@@ -121,12 +134,15 @@ export type ToWorker =
   | { type: 'checkpoint'; id: string; download: boolean }
   | { type: 'debug-lose-device' }
   | { type: 'retrieve'; id: string; query: { kind: 'text'; text: string; k: number } | { kind: 'image'; index: number; k: number } }
-  | { type: 'zeroshot'; id: string; task: string; templates: string[] };
+  | { type: 'zeroshot'; id: string; task: string; templates: string[] }
+  | OnnxExportRequest;
 
 export type FromWorker =
   | { type: 'ready'; adapter: string; features: string[] }
   | { type: 'unsupported'; reason: 'no-webgpu' | 'no-adapter' | 'device-failed'; message: string }
   | { type: 'dataset'; info: DatasetInfo }
+  /** The chosen dataset could not be loaded (e.g. an upload not cached in this browser). */
+  | { type: 'dataset-error'; message: string }
   | { type: 'status'; id: string; status: RunStatus; message?: string; params?: ParamCounts }
   | { type: 'steps'; id: string; records: StepRecord[]; stepsPerSec: number }
   | { type: 'eval'; id: string; snapshot: EvalSnapshot }
@@ -144,4 +160,5 @@ export type FromWorker =
   | { type: 'gpu-problem'; problem: GpuProblem }
   /** Training resumed from a checkpoint at `step`: drop the run's step records after it. */
   | { type: 'rewind'; id: string; step: number }
+  | OnnxExportReply
   | { type: 'error'; id?: string; message: string };

@@ -13,11 +13,13 @@ import type { DatasetInfo, DatasetSpec, EvalSnapshot, FromWorker, RunRequest, To
 import { type RunCallbacks, type RunResult, type TrainData, runTraining } from './runner';
 import { deleteCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint-store';
 import { probeAttention } from './probe';
+import { uploadDataset } from '../data/ingest/uploadSet';
 import { runZeroShot, taskInfo, zeroShotTasks } from './zeroshot-query';
 import type { Trainer } from './trainer';
 import type { HistoryRow } from './checkpoint';
 import { fromHistoryRow, inspectCheckpoint, toHistoryRow } from './resume';
 import type { ImageCaptionSet } from '../data/prepare';
+import { exportRun } from '../export/worker-export';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
@@ -35,6 +37,8 @@ interface RunState {
   prep?: Prepared;
   /** Every step record so far, saved in checkpoints so a resumed run shows its whole curve. */
   history?: HistoryRow[];
+  /** Only load the model (a finished run restored after a reload), no training. */
+  attachOnly?: boolean;
 }
 
 let gpu: Gpu | null = null;
@@ -104,8 +108,19 @@ async function acquire(): Promise<boolean> {
 
 async function init(spec: DatasetSpec) {
   if (!(await acquire())) return;
+  if (spec.kind === 'upload') {
+    // An upload cached in IndexedDB by the upload worker (src/data/ingest): same prep, its own info.
+    try {
+      const u = await uploadDataset(spec, contextLength);
+      [prep, currentSet, currentSpec, tasks] = [u.prep, u.set, spec, zeroShotTasks(u.set)];
+      post({ type: 'dataset', info: { ...u.info, zeroShotTasks: taskInfo(tasks) } });
+    } catch (e) {
+      post({ type: 'dataset-error', message: e instanceof Error ? e.message : String(e) });
+    }
+    return;
+  }
   const set = builtinSet({ seed: spec.seed, count: spec.count, valCount: spec.valCount, heldOutCount: spec.heldOutCount, size: spec.size });
-  prep = prepare(set, contextLength, 512);
+  prep = prepare(set, contextLength, spec.vocabSize ?? 512);
   currentSet = set;
   currentSpec = spec;
   tasks = zeroShotTasks(set);
@@ -152,10 +167,20 @@ async function pump() {
     st.history = [];
     if (req.from) {
       const start = await startFromCheckpoint(st, req.from);
-      cfg = start.trainer.cfg;
-      first = start.trainer;
+      if (start.trainer) {
+        cfg = start.trainer.cfg;
+        first = start.trainer;
+      }
     }
     const runPrep = prepOf(st) ?? prep;
+    if (st.attachOnly) {
+      if (!first) throw new Error('nothing to attach');
+      // Embeddings for retrieval / zero-shot only: the run's results are already in the UI.
+      const { evaluate } = await import('./evaluate');
+      st.emb = (await evaluate(first, runPrep.val, Math.exp(first.model.init[first.arena.layout.get('logit_scale').offset]))).emb;
+      st.trainer = first;
+      return;
+    }
     post({ type: 'status', id, status: 'running', params: paramCounts(buildLayout(cfg)) });
     const data = runPrep.makeData(req.seed, req.hyper.batchSize);
     const res = await trainWithRecovery(st, cfg, data, {
@@ -193,7 +218,10 @@ async function pump() {
     post({ type: 'status', id, status: res.stopped ? 'stopped' : 'done' });
     post({ type: 'done', id, final: res.final ?? null, wallMs: res.wallMs });
   } catch (e) {
-    post({ type: 'status', id, status: 'error', message: String(e instanceof Error ? e.message : e) });
+    const message = String(e instanceof Error ? e.message : e);
+    // A failed attach leaves the finished run as it is; only its retrieval is unavailable.
+    if (st.attachOnly) post({ type: 'error', id, message: `could not reload the model for retrieval: ${message}` });
+    else post({ type: 'status', id, status: 'error', message });
   } finally {
     busy = false;
     void pump();
@@ -281,10 +309,15 @@ async function checkpoint(st: RunState, t: Trainer, download: boolean) {
  * continues where it was. Data: re-prepared with the checkpoint's tokenizer/context when they differ
  * from the dataset's; the built-in set is regenerated at the model's image size if needed.
  */
-async function startFromCheckpoint(st: RunState, from: NonNullable<RunRequest['from']>): Promise<{ trainer: Trainer }> {
+async function startFromCheckpoint(st: RunState, from: NonNullable<RunRequest['from']>): Promise<{ trainer: Trainer | undefined }> {
   const id = st.req.id;
   const bytes = from.kind === 'file' ? from.bytes : (await loadCheckpoint(id).catch(() => undefined))?.bytes;
-  if (!bytes) throw new Error('this run has no stored checkpoint to resume from (it may have been pruned or the site data cleared)');
+  if (!bytes) {
+    if (st.attachOnly) throw new Error('its stored checkpoint is gone (pruned, or the site data was cleared)');
+    // Interrupted before its first checkpoint: nothing to resume, so it starts over (same seed, same curve).
+    post({ type: 'status', id, status: 'running', message: 'no checkpoint was saved before the interruption: restarted from step 0' });
+    return { trainer: undefined };
+  }
   const info = inspectCheckpoint(bytes);
   const cfg = info.meta.config;
   if (!gpu || !prep || !currentSet) throw new Error('no GPU or dataset yet');
@@ -309,6 +342,7 @@ async function startFromCheckpoint(st: RunState, from: NonNullable<RunRequest['f
     throw e;
   }
   st.history = (info.meta.history ?? []).filter((r) => r[0] <= trainer.step);
+  if (st.attachOnly) return { trainer };
   if (st.history.length) post({ type: 'steps', id, records: st.history.map(fromHistoryRow), stepsPerSec: 0 });
   post({ type: 'status', id, status: 'running', message: `started from ${from.kind === 'file' ? `"${from.name}"` : 'its stored checkpoint'} at step ${trainer.step}` });
   return { trainer };
@@ -348,6 +382,12 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
   switch (m.type) {
     case 'init':
       void init(m.dataset).then(pump);
+      break;
+    case 'attach':
+      if (runs.has(m.run.id)) break;
+      runs.set(m.run.id, { req: m.run, control: 'run', attachOnly: true });
+      queue.push(m.run.id);
+      void pump();
       break;
     case 'enqueue':
       runs.set(m.run.id, { req: m.run, control: 'run' });
@@ -400,6 +440,11 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
           (result) => post({ type: 'zeroshot', id: m.id, result }),
           (e) => post({ type: 'zeroshot', id: m.id, result: { task: m.task, error: String(e instanceof Error ? e.message : e) } }),
         );
+      break;
+    }
+    case 'export-onnx': {
+      const st = runs.get(m.id);
+      void exportRun(st?.trainer, st?.req, prepOf(st), m, post, currentSpec?.kind);
       break;
     }
     case 'debug-lose-device':

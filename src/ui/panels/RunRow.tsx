@@ -1,7 +1,9 @@
 // One run in the queue: colour, label, status, progress, speed, ETA and its controls.
 import { checkpointRun, deleteRun, pauseRun, resumeRun, stopRun } from '../../store/client';
+import { resumeInterrupted } from '../../store/session';
 import type { RunInfo } from '../../store/runsSlice';
 import { useStore } from '../../store/store';
+import { OnnxExportButton } from './OnnxExportButton';
 
 const eta = (left: number, sps: number) => {
   if (!(sps > 0) || left <= 0) return '—';
@@ -44,7 +46,7 @@ export function RunRow({ id }: { id: string }) {
           </button>
         ) : null}
         {r.status === 'paused' ? (
-          <button type="button" className="small" onClick={() => resumeRun(id)} aria-label={`Resume ${r.label}`}>
+          <button type="button" className="small" onClick={() => (r.interrupted ? resumeInterrupted(id) : resumeRun(id))} aria-label={`Resume ${r.label}`}>
             Resume
           </button>
         ) : null}
@@ -64,6 +66,7 @@ export function RunRow({ id }: { id: string }) {
             Checkpoint
           </button>
         ) : null}
+        <OnnxExportButton id={id} label={r.label} status={r.status} />
         <button type="button" className="small" onClick={() => deleteRun(id)} aria-label={`Delete ${r.label}`}>
           Delete
         </button>

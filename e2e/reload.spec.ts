@@ -1,0 +1,97 @@
+// Reload survival: a reload mid-run brings back the runs, their metric history and charts; the
+// finished run's model is re-attached from its stored checkpoint so retrieval works; the interrupted
+// run resumes from its last checkpoint and ends on the SAME curve as an uninterrupted twin (same
+// preset, same seed) bit for bit.
+import { mkdirSync } from 'node:fs';
+import { type Page, expect, test } from '@playwright/test';
+
+const SCREENS = process.env.SCREENS_DIR ?? 'test-results/screens-reload';
+const RUN = {
+  dataset: { kind: 'builtin', seed: 0, count: 128, valCount: 48, heldOutCount: 16, size: 16 },
+  model: {
+    vision: { imageSize: 16, patchSize: 8, width: 16, depth: 1, heads: 2, mlpRatio: 2 },
+    text: { width: 16, depth: 1, heads: 2, mlpRatio: 2 },
+    embedDim: 16,
+  },
+  loss: 'infonce',
+  hyper: { batchSize: 16, steps: 36, logEvery: 3, evalEvery: 12, checkpointEvery: 6, warmup: 1 },
+  presets: ['shared-all'],
+  seeds: [2],
+  runs: [
+    { preset: 'shared-all', seed: 2 },
+    { preset: 'shared-all', seed: 2 },
+  ],
+};
+
+/** Statuses of the runs as saved in IndexedDB right now. */
+const savedState = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<string[]>((resolve) => {
+        const req = indexedDB.open('sharelab-session', 1);
+        req.onsuccess = () => {
+          const g = req.result.transaction('kv', 'readonly').objectStore('kv').get('runs');
+          g.onsuccess = () => {
+            const v = g.result as { order: string[]; runs: Record<string, { status: string }> } | undefined;
+            resolve(v ? v.order.map((id) => v.runs[id].status) : []);
+            req.result.close();
+          };
+        };
+        req.onerror = () => resolve([]);
+      }),
+  );
+
+type Curves = Record<string, [number, number][]>;
+const curves = (page: Page) => page.evaluate(() => (window as unknown as { __sharelab: { losses(): Curves } }).__sharelab.losses());
+
+test('a reload mid-run restores runs, history and models; the interrupted run resumes on the same curve', async ({ page }) => {
+  test.setTimeout(10 * 60_000);
+  mkdirSync(SCREENS, { recursive: true });
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(`/#${encodeURIComponent(JSON.stringify(RUN))}`);
+  await expect(page.getByTestId('dataset-stats')).toBeVisible({ timeout: 120_000 });
+  await page.getByTestId('train').click();
+  const rows = page.getByTestId('run-row');
+  await expect(rows.first()).toHaveAttribute('data-status', 'done', { timeout: 5 * 60_000 });
+  // The twin has stored a checkpoint past step 6, and is still running.
+  const twinCkpt = rows.nth(1).getByRole('button', { name: /^Download checkpoint/ });
+  await expect.poll(async () => Number(/step (\d+)/.exec((await twinCkpt.getAttribute('title')) ?? '')?.[1] ?? 0), { timeout: 180_000 }).toBeGreaterThanOrEqual(6);
+  // The session is saved (debounced) within a couple of seconds: wait until storage has both runs' state.
+  await expect.poll(() => savedState(page), { timeout: 30_000 }).toEqual(['done', 'running']);
+  const before = await curves(page);
+  const twinLabel = Object.keys(before)[1];
+  expect(before[twinLabel].length).toBeLessThan(36);
+
+  await page.reload();
+  await expect(page.getByTestId('dataset-stats')).toBeVisible({ timeout: 120_000 });
+  await expect(rows).toHaveCount(2);
+  await expect(page.getByText(/Restored 2 runs from your last session/)).toBeVisible();
+  await expect(rows.first()).toHaveAttribute('data-status', 'done');
+  await expect(rows.nth(1)).toHaveAttribute('data-status', 'paused');
+  await expect(rows.nth(1)).toContainText(/interrupted at step \d+ by a reload — Resume continues from the checkpoint at step \d+/);
+  const restored = await curves(page);
+  expect(restored[Object.keys(restored)[0]]).toEqual(before[Object.keys(before)[0]]);
+  await expect(page.getByTestId('results-table').locator('tbody tr')).toHaveCount(2);
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: `${SCREENS}/restored.png`, fullPage: true });
+
+  // The finished run's model came back: retrieval answers.
+  await page.getByTestId('retrieval-text').fill('a small red circle');
+  await page.getByRole('button', { name: 'Find images' }).click();
+  await expect(page.getByTestId('retrieval-results').locator('li')).toHaveCount(5, { timeout: 60_000 });
+
+  // Resume the interrupted twin: it must end on exactly the uninterrupted curve.
+  await page.getByRole('button', { name: `Resume ${twinLabel}` }).click();
+  await expect(rows.nth(1)).toHaveAttribute('data-status', 'done', { timeout: 5 * 60_000 });
+  const after = await curves(page);
+  const [a, b] = Object.values(after);
+  expect(b.map((r) => r[0])).toEqual(a.map((r) => r[0]));
+  expect(b).toEqual(a);
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: `${SCREENS}/resumed.png`, fullPage: true });
+  expect(problems).toEqual([]);
+});
