@@ -68,7 +68,8 @@ test('playground trains two presets and compares them', async ({ page, context }
   );
   // caption histogram + 7 comparison charts + (heatmap + embedding map) per run
   // + attention: caption token map + transfer map per run + CKA per layer
-  expect(charts.length).toBe(1 + 7 + 2 * 2 + 1 + 2 + 1);
+  // + compare A vs B: per-config mean ± CI and the A − B difference
+  expect(charts.length).toBe(1 + 7 + 2 * 2 + 1 + 2 + 1 + 2);
   for (const c of charts) expect(c.points, `${c.chart} has no points`).toBeGreaterThan(0);
   // Overlaid: each comparison chart has traces from both runs.
   for (const c of charts.filter((x) => ['loss', 'recall-i2t', 'recall-t2i', 'logit-scale', 'modalityGap', 'alignment', 'uniformity'].includes(x.chart ?? ''))) {

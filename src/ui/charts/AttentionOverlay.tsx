@@ -54,11 +54,22 @@ export function AttentionOverlay({ id, title, help, index, values, grid, size = 
     }
   }, [info, index, values, grid, size]);
   const max = values.length ? Math.max(...values) : 0;
+  const png = () => {
+    const c = ref.current;
+    if (!c) return;
+    const a = document.createElement('a');
+    a.href = c.toDataURL('image/png');
+    a.download = `sharelab-${id}.png`;
+    a.click();
+  };
   return (
     <figure className="chart overlay" data-chart={id}>
       <figcaption>
         <span className="chart-title">{title}</span>
         <Help text={help} label={`About ${title}`} />
+        <button type="button" className="small" onClick={png} disabled={!values.length} aria-label={`Download ${title} as PNG`}>
+          PNG
+        </button>
       </figcaption>
       <canvas ref={ref} data-testid={id} role="img" aria-label={`${title}: attention over image ${index}, max ${max.toFixed(3)}`} style={{ width: size, height: size, imageRendering: 'pixelated' }} />
       <p className="muted small-note">max {max.toFixed(3)} (red = more attention)</p>

@@ -1,6 +1,6 @@
 // One plotly chart in a titled card: help popover, PNG export, an empty-state message.
 import Plotly from 'plotly.js-dist-min';
-import { useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { Help } from '../Help';
 
 export type PlotData = Plotly.Data;
@@ -14,6 +14,11 @@ export interface PlotProps {
   height?: number;
   /** Shown over the chart while `data` is empty. */
   empty?: string;
+  /** Point hovered (plotly_hover) / left (plotly_unhover), e.g. for a custom tooltip. */
+  onHover?: (p: { curveNumber: number; pointNumber: number; x: number; y: number; clientX: number; clientY: number }) => void;
+  onUnhover?: () => void;
+  /** Extra content in the title bar (e.g. a method toggle), before the help and PNG buttons. */
+  controls?: ReactNode;
 }
 
 const BASE: Partial<Plotly.Layout> = {
@@ -25,12 +30,24 @@ const BASE: Partial<Plotly.Layout> = {
   hovermode: 'closest',
 };
 
-export function Plot({ id, title, help, data, layout, height = 240, empty = 'No data yet — pick presets and press Train' }: PlotProps) {
+export function Plot({ id, title, help, data, layout, height = 240, empty = 'No data yet — pick presets and press Train', onHover, onUnhover, controls }: PlotProps) {
   const ref = useRef<HTMLDivElement>(null);
+  const hover = useRef({ onHover, onUnhover });
+  hover.current = { onHover, onUnhover };
+  const listening = useRef(false);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    void Plotly.react(el, data, { ...BASE, height, ...layout }, { displayModeBar: false, responsive: true, displaylogo: false });
+    void Plotly.react(el, data, { ...BASE, height, ...layout }, { displayModeBar: false, responsive: true, displaylogo: false }).then((gd) => {
+      if (listening.current || !hover.current.onHover) return;
+      listening.current = true;
+      gd.on('plotly_hover', (ev) => {
+        const p = ev.points[0];
+        const e = ev.event as MouseEvent | undefined;
+        if (p) hover.current.onHover?.({ curveNumber: p.curveNumber, pointNumber: p.pointNumber, x: Number(p.x), y: Number(p.y), clientX: e?.clientX ?? 0, clientY: e?.clientY ?? 0 });
+      });
+      gd.on('plotly_unhover', () => hover.current.onUnhover?.());
+    });
   }, [data, layout, height]);
   useEffect(() => {
     const el = ref.current;
@@ -45,6 +62,7 @@ export function Plot({ id, title, help, data, layout, height = 240, empty = 'No 
     <figure className="chart" data-chart={id}>
       <figcaption>
         <span className="chart-title">{title}</span>
+        {controls}
         <Help text={help} label={`About ${title}`} />
         <button type="button" className="small" onClick={png} disabled={!data.length} aria-label={`Download ${title} as PNG`}>
           PNG

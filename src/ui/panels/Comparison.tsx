@@ -1,6 +1,7 @@
 // Overlaid comparison charts (one colour per run) and per-run similarity heatmaps / embedding maps.
 import { useStore } from '../../store/store';
-import { EmbeddingMap } from '../charts/EmbeddingMap';
+import { useState } from 'react';
+import { EmbeddingMap, type Projection, pcaExtent } from '../charts/EmbeddingMap';
 import { LogitScaleChart } from '../charts/LogitScaleChart';
 import { LossChart } from '../charts/LossChart';
 import { MetricChart } from '../charts/MetricChart';
@@ -45,14 +46,27 @@ export function Comparison() {
 export function PerRunViews() {
   const runs = useThrottled(selectRuns);
   const list = Object.values(runs).filter((r) => r.snapshot);
+  const [method, setMethod] = useState<Projection>('pca');
+  // One PCA scale for every panel, so distances (the modality gap) compare across runs.
+  const range = Math.max(0, ...list.map(pcaExtent)) || undefined;
   return (
     <section className="panel" aria-labelledby="perrun-h" data-testid="per-run">
-      <h2 id="perrun-h">Per run: similarity matrix and embedding map</h2>
+      <h2 id="perrun-h">
+        Per run: similarity matrix and embedding map
+        <span className="segmented" role="radiogroup" aria-label="Embedding map projection">
+          {(['pca', 'umap'] as const).map((m) => (
+            <label key={m}>
+              <input type="radio" name="projection" value={m} checked={method === m} onChange={() => setMethod(m)} />
+              {m.toUpperCase()}
+            </label>
+          ))}
+        </span>
+      </h2>
       {list.length ? (
         list.map((r) => (
           <div className="chart-pair" key={r.id}>
             <SimilarityHeatmap run={r} />
-            <EmbeddingMap run={r} />
+            <EmbeddingMap run={r} method={method} range={range} />
           </div>
         ))
       ) : (

@@ -33,6 +33,8 @@ export function ResultsTable() {
     () => Object.values(runs).filter((r) => r.status !== 'planned').map((r) => ({ id: r.id, row: resultRow(r) })),
     [runs],
   );
+  // Zero-shot columns only when some run has the metric (datasets without labels have none).
+  const cols = COLS.filter(([k]) => !k.startsWith('zeroShot') || rows.some((r) => r.row[k] != null));
   return (
     <section className="panel" aria-labelledby="results-h" data-testid="results">
       <h2 id="results-h">
@@ -49,7 +51,7 @@ export function ResultsTable() {
           <table className="results compact" data-testid="results-table">
             <thead>
               <tr>
-                {COLS.map(([k, label]) => (
+                {cols.map(([k, label]) => (
                   <th scope="col" key={k}>
                     {label}
                   </th>
@@ -59,7 +61,7 @@ export function ResultsTable() {
             <tbody>
               {rows.map(({ id, row }) => (
                 <tr key={id}>
-                  {COLS.map(([k]) => (
+                  {cols.map(([k]) => (
                     <td key={k}>
                       {k === 'run' ? <span className="swatch" style={{ background: colors[id]?.color }} aria-hidden="true" /> : null}
                       {show(row[k])}

@@ -4,7 +4,7 @@ import { retrieveImage, retrieveText } from '../../store/client';
 import { useStore } from '../../store/store';
 import { Thumb } from '../Thumb';
 
-function Results() {
+function Results({ queryIndex }: { queryIndex: number | null }) {
   const r = useStore((s) => s.retrieval);
   const pending = useStore((s) => s.retrievalPending);
   const captions = useStore((s) => s.dataset?.valImages.captions);
@@ -12,16 +12,25 @@ function Results() {
   if (!r) return <p className="muted">Type a caption or click an image.</p>;
   return (
     <div data-testid="retrieval-results">
-      <p className="muted">
-        Top {r.results.length} {r.kind} for “{r.query}”
-      </p>
+      {r.kind === 'captions' && queryIndex !== null ? (
+        <div className="query-image">
+          <Thumb index={queryIndex} size={56} />
+          <span className="muted">
+            Top {r.results.length} captions for image #{queryIndex} (✓ = one of its own captions)
+          </span>
+        </div>
+      ) : (
+        <p className="muted">
+          Top {r.results.length} {r.kind} for “{r.query}” (✓ = the image has this exact caption)
+        </p>
+      )}
       {r.kind === 'images' ? (
         <ol className="retrieved-images">
           {r.results.map((x) => (
             <li key={`${x.index}-${x.score}`}>
               <Thumb index={x.index} size={64} />
               <span>
-                #{x.index} · {x.score.toFixed(3)}
+                {captions?.[x.index]?.includes(r.query) ? '✓ ' : ''}#{x.index} · {x.score.toFixed(3)}
               </span>
               <span className="muted">{captions?.[x.index]?.[0]}</span>
             </li>
@@ -33,6 +42,7 @@ function Results() {
             <li key={`${x.index}-${x.score}`}>
               {x.caption ? (
                 <>
+                  {x.index === queryIndex ? '✓ ' : ''}
                   {x.caption} <span className="muted">(image #{x.index}, score {x.score.toFixed(3)})</span>
                 </>
               ) : (
@@ -54,6 +64,8 @@ export function RetrievalExplorer() {
   const ready = Object.values(runs).filter((r) => (r.status === 'done' || r.status === 'stopped') && r.snapshot);
   const [chosen, setChosen] = useState('');
   const [text, setText] = useState('a small red circle');
+  const [k, setK] = useState(5);
+  const [clicked, setClicked] = useState<number | null>(null);
   const run = ready.find((r) => r.id === chosen) ?? ready[0];
   const gallery = Math.min(24, info?.valImages.captions.length ?? 0);
   return (
@@ -78,23 +90,36 @@ export function RetrievalExplorer() {
               className="search"
               onSubmit={(e) => {
                 e.preventDefault();
-                if (text.trim()) retrieveText(run.id, text.trim());
+                if (!text.trim()) return;
+                setClicked(null);
+                retrieveText(run.id, text.trim(), k);
               }}
             >
               <label htmlFor="retrieval-text">caption</label>
               <input id="retrieval-text" data-testid="retrieval-text" style={{ flex: 1 }} value={text} onChange={(e) => setText(e.target.value)} />
+              <label htmlFor="retrieval-k">top</label>
+              <select id="retrieval-k" value={k} onChange={(e) => setK(Number(e.target.value))}>
+                {[1, 5, 10, 20].map((v) => (
+                  <option key={v} value={v}>
+                    {v}
+                  </option>
+                ))}
+              </select>
               <button type="submit">Find images</button>
             </form>
             <p className="muted">Or click a validation image to find its captions:</p>
             <div className="gallery">
               {Array.from({ length: gallery }, (_, i) => i).map((i) => (
-                <button type="button" key={i} className="thumb-button" onClick={() => retrieveImage(run.id, i)} aria-label={`Find captions for image ${i}`}>
+                <button type="button" key={i} className="thumb-button" onClick={() => {
+                    setClicked(i);
+                    retrieveImage(run.id, i, k);
+                  }} aria-label={`Find captions for image ${i}`}>
                   <Thumb index={i} size={40} />
                 </button>
               ))}
             </div>
           </div>
-          <Results />
+          <Results queryIndex={clicked} />
         </div>
       )}
     </section>
