@@ -8,6 +8,8 @@ export default defineConfig({
   server: { host: 'localhost', port: 5173, strictPort: false, ...(process.env.SHARELAB_NO_HMR ? { hmr: false } : {}) },
   preview: { host: 'localhost', port: 4173 },
   worker: { format: 'es' },
+  // Imported only from a worker (the UMAP layout), which Vite's dependency scan does not follow.
+  optimizeDeps: { include: ['umap-js'] },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 6000,

@@ -1,6 +1,7 @@
 // The GPU runtime: one command encoder per step, one compute pass per encoder (one per dispatch
 // when profiling), per-dispatch uniform slices, cached pipelines and bind groups, folded grids,
 // and readback only where asked.
+import { GpuMemoryError } from './memory';
 import { type Capabilities, capabilitiesOf } from './device';
 import { type Constants, PipelineCache, type ShaderSource } from './pipelines';
 import { Profiler } from './profiler';
@@ -56,8 +57,10 @@ export class Gpu {
 
   createBuffer(bytes: number, label: string, extraUsage = 0): GPUBuffer {
     const size = alignUp(Math.max(bytes, 16), 16);
-    if (size > this.caps.limits.maxBufferSize) {
-      throw new Error(`buffer "${label}" needs ${size} bytes; this GPU allows ${this.caps.limits.maxBufferSize} per buffer`);
+    // Every buffer is bound whole as storage, so the binding limit applies too.
+    const limit = Math.min(this.caps.limits.maxBufferSize, this.caps.limits.maxStorageBufferBindingSize);
+    if (size > limit) {
+      throw new GpuMemoryError(`buffer "${label}" needs ${(size / 2 ** 20).toFixed(1)} MiB; this GPU allows ${(limit / 2 ** 20).toFixed(1)} MiB per buffer`);
     }
     const buf = this.device.createBuffer({
       label,

@@ -2,6 +2,7 @@
 // tests): steps are submitted back to back; every `logEvery` steps the metric history is read
 // (the only regular readback), every `evalEvery` steps validation metrics are computed. Pause and
 // stop are honoured between steps.
+import { withMemoryScope } from '../gpu/memory';
 import type { Gpu } from '../gpu/runtime';
 import type { ClipConfig } from '../model/config';
 import { type EvalEmbeddings, type EvalMetrics, type ValData, evaluate } from './evaluate';
@@ -48,7 +49,7 @@ export interface RunResult {
 }
 
 export async function runTraining(gpu: Gpu, spec: RunSpec, data: TrainData, cb: RunCallbacks = {}, trainer?: Trainer): Promise<RunResult> {
-  const t = trainer ?? new Trainer(gpu, spec.config, spec.hyper, spec.seed);
+  const t = trainer ?? (await withMemoryScope(gpu.device, () => new Trainer(gpu, spec.config, spec.hyper, spec.seed), { batchSize: spec.hyper.batchSize }));
   cb.onStart?.(t);
   const h = spec.hyper;
   const t0 = performance.now();
@@ -66,8 +67,19 @@ export async function runTraining(gpu: Gpu, spec: RunSpec, data: TrainData, cb: 
     cb.onEval?.(r.metrics, r.emb);
   };
 
+  let scoped = false;
   while (t.step < h.steps) {
-    t.runStep(data.batchAt(t.step));
+    if (!scoped) {
+      // The first step allocates every activation buffer: scope it so an out-of-memory failure
+      // becomes one clear error (and the trainer's buffers are freed) instead of an uncaptured one.
+      scoped = true;
+      try {
+        await withMemoryScope(gpu.device, () => t.runStep(data.batchAt(t.step)), { batchSize: h.batchSize, params: t.arena.layout.totalElements });
+      } catch (e) {
+        if (!trainer) t.destroy();
+        throw e;
+      }
+    } else t.runStep(data.batchAt(t.step));
     const atEnd = t.step >= h.steps;
     if (t.mustRead || atEnd) {
       const recs = await t.readMetrics();

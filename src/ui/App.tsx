@@ -7,14 +7,20 @@ import { useStore } from '../store/store';
 import { Header } from './Header';
 import { Messages } from './Messages';
 import { AttentionPanel } from './panels/AttentionPanel';
+import { CompareAB } from './panels/CompareAB';
 import { Comparison, PerRunViews } from './panels/Comparison';
+import { ConfigTable } from './panels/ConfigTable';
 import { DatasetPanel } from './panels/DatasetPanel';
 import { ModelPanel } from './panels/ModelPanel';
+import { OnnxExports } from './panels/OnnxExports';
+import { OnnxInference } from './panels/OnnxInference';
 import { ResultsTable } from './panels/ResultsTable';
 import { RetrievalExplorer } from './panels/RetrievalExplorer';
 import { RunQueue } from './panels/RunQueue';
 import { TrainingPanel } from './panels/TrainingPanel';
+import { ZeroShotPanel } from './panels/ZeroShotPanel';
 import { Unsupported } from './Unsupported';
+import { UploadReportPanel } from './upload/UploadReport';
 
 let booted = false;
 
@@ -36,12 +42,18 @@ export function App() {
           <ModelPanel />
           <TrainingPanel />
         </div>
+        <UploadReportPanel />
         <RunQueue />
         <Comparison />
         <ResultsTable />
+        <ConfigTable />
+        <CompareAB />
         <PerRunViews />
         <AttentionPanel />
         <RetrievalExplorer />
+        <OnnxExports />
+        <OnnxInference />
+        <ZeroShotPanel />
       </main>
     </>
   );
