@@ -9,7 +9,7 @@ export default defineConfig({
   preview: { host: 'localhost', port: 4173 },
   worker: { format: 'es' },
   // Imported only from a worker (the UMAP layout), which Vite's dependency scan does not follow.
-  optimizeDeps: { include: ['umap-js'] },
+  optimizeDeps: { include: ['umap-js', 'onnx-proto', 'onnxruntime-web/webgpu'] },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 6000,
