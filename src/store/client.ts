@@ -62,6 +62,9 @@ function onMessage(m: FromWorker) {
       setTrainError(m.message);
       s.pushMessage(`dataset: ${m.message}`);
       break;
+    case 'checkpoint-pruned':
+      s.patchRun(m.id, { checkpointStep: undefined });
+      break;
     case 'rewind':
       s.rewindRun(m.id, m.step);
       break;
@@ -250,6 +253,7 @@ export function boot() {
   // Test hook (also handy to see recovery work by hand in the console).
   (window as unknown as { __sharelab?: object }).__sharelab = {
     loseDevice,
+    simulateQuota: (bytes: number | null) => send({ type: 'debug-quota', bytes }),
     /** For tests: each run's training-loss curve by label. */
     losses: () => Object.fromEntries(st().order.map((id) => [st().runs[id].label, st().runs[id].steps.map((r) => [r.step, r.loss])])),
   };

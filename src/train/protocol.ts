@@ -133,6 +133,8 @@ export type ToWorker =
   | { type: 'delete'; id: string }
   | { type: 'checkpoint'; id: string; download: boolean }
   | { type: 'debug-lose-device' }
+  /** Tests: pretend checkpoint storage holds at most `bytes` (null = the real quota). */
+  | { type: 'debug-quota'; bytes: number | null }
   | { type: 'retrieve'; id: string; query: { kind: 'text'; text: string; k: number } | { kind: 'image'; index: number; k: number } }
   | { type: 'zeroshot'; id: string; task: string; templates: string[] }
   | OnnxExportRequest;
@@ -158,6 +160,8 @@ export type FromWorker =
   | { type: 'zeroshot'; id: string; result: ZeroShotReply }
   | { type: 'checkpoint'; id: string; step: number; bytes?: Uint8Array; stored: boolean; message?: string }
   | { type: 'gpu-problem'; problem: GpuProblem }
+  /** A finished run's stored checkpoint was deleted to make room (storage full). */
+  | { type: 'checkpoint-pruned'; id: string; step: number }
   /** Training resumed from a checkpoint at `step`: drop the run's step records after it. */
   | { type: 'rewind'; id: string; step: number }
   | OnnxExportReply

@@ -11,7 +11,7 @@ import { buildLayout, paramCounts } from '../model/params';
 import type { EvalEmbeddings, EvalMetrics } from './evaluate';
 import type { DatasetInfo, DatasetSpec, EvalSnapshot, FromWorker, RunRequest, ToWorker } from './protocol';
 import { type RunCallbacks, type RunResult, type TrainData, runTraining } from './runner';
-import { deleteCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint-store';
+import { deleteCheckpoint, isQuotaError, loadCheckpoint, saveWithPruning, simulateQuota } from './checkpoint-store';
 import { probeAttention } from './probe';
 import { uploadDataset } from '../data/ingest/uploadSet';
 import { runZeroShot, taskInfo, zeroShotTasks } from './zeroshot-query';
@@ -213,7 +213,7 @@ async function pump() {
     st.trainer?.destroy();
     st.trainer = res.trainer;
     st.live = undefined;
-    await checkpoint(st, res.trainer, false);
+    await checkpoint(st, res.trainer, false, true);
     await attention(id, res.trainer, runPrep);
     post({ type: 'status', id, status: res.stopped ? 'stopped' : 'done' });
     post({ type: 'done', id, final: res.final ?? null, wallMs: res.wallMs });
@@ -282,7 +282,7 @@ async function attention(id: string, t: Trainer, p: Prepared | null = prep) {
 }
 
 /** Save the run's checkpoint to IndexedDB (and post the bytes when asked to download). */
-async function checkpoint(st: RunState, t: Trainer, download: boolean) {
+async function checkpoint(st: RunState, t: Trainer, download: boolean, final = false) {
   if (!prep) return;
   const id = st.req.id;
   let bytes: Uint8Array;
@@ -295,10 +295,15 @@ async function checkpoint(st: RunState, t: Trainer, download: boolean) {
   let stored = true;
   let message: string | undefined;
   try {
-    await saveCheckpoint({ runId: id, step: t.step, savedAt: Date.now(), bytes });
+    const { pruned } = await saveWithPruning({ runId: id, step: t.step, savedAt: Date.now(), bytes, final }, new Set([...queue, id]));
+    if (pruned.length) {
+      const names = pruned.map((p) => `${runs.get(p.runId)?.req.label ?? p.runId} (step ${p.step})`).join(', ');
+      message = `browser storage was full: deleted the stored checkpoint${pruned.length > 1 ? 's' : ''} of finished ${names} to keep this one (download checkpoints you want to keep)`;
+      for (const p of pruned) post({ type: 'checkpoint-pruned', id: p.runId, step: p.step });
+    }
   } catch (e) {
     stored = false;
-    message = `could not keep the checkpoint in browser storage (${String(e)}); download it to keep it`;
+    message = `could not keep the checkpoint in browser storage (${isQuotaError(e) ? 'storage is full and no finished run’s checkpoint is left to delete' : String(e)}); download it to keep it`;
   }
   post({ type: 'checkpoint', id, step: t.step, stored, message, bytes: download ? bytes : undefined });
 }
@@ -447,6 +452,9 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
       void exportRun(st?.trainer, st?.req, prepOf(st), m, post, currentSpec?.kind);
       break;
     }
+    case 'debug-quota':
+      simulateQuota(m.bytes);
+      break;
     case 'debug-lose-device':
       // For tests and for trying recovery by hand: what a driver reset looks like to the app.
       gpu?.device.destroy();
