@@ -4,6 +4,7 @@
 // a corrupt file and a hostile config are refused with a message naming the file, and the app keeps working.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { type Page, expect, test } from '@playwright/test';
+import { unzipSync } from 'fflate';
 
 const SCREENS = process.env.SCREENS_DIR ?? 'test-results/screens-checkpoint';
 const RUN = {
@@ -50,6 +51,16 @@ test('a downloaded checkpoint resumes the same curve; finished ones open for ana
   const [dlEnd] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^Download checkpoint of ms-clip/ }).click()]);
   const end = `${SCREENS}/end.safetensors`;
   await dlEnd.saveAs(end);
+  // Export for PyTorch: a zip with the checkpoint, config, tokenizer, hyper-parameters and commands.
+  const [dlPt] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /^Export ms-clip .* for PyTorch/ }).click()]);
+  expect(dlPt.suggestedFilename()).toBe('ms-clip-seed-3-pytorch.zip');
+  const zipPath = `${SCREENS}/pytorch.zip`;
+  await dlPt.saveAs(zipPath);
+  const files = unzipSync(readFileSync(zipPath));
+  expect(Object.keys(files).sort()).toEqual(['ms-clip-seed-3/README.txt', 'ms-clip-seed-3/config.json', 'ms-clip-seed-3/hyper.json', 'ms-clip-seed-3/init.safetensors', 'ms-clip-seed-3/tokenizer.json', 'ms-clip-seed-3/train.sh']);
+  expect(Buffer.from(files['ms-clip-seed-3/init.safetensors']).equals(readFileSync(end))).toBe(true);
+  expect(JSON.parse(Buffer.from(files['ms-clip-seed-3/config.json']).toString()).vision.stem).toBe('conv');
+  expect(Buffer.from(files['ms-clip-seed-3/README.txt']).toString()).toContain('torchrun --nproc_per_node=8 -m sharelab_torch.train --init ../ms-clip-seed-3/init.safetensors');
 
   // Resume from the mid-run file: history replayed, then the same losses bit for bit.
   await page.getByTestId('open-checkpoint-input').setInputFiles(mid);

@@ -7,6 +7,8 @@ import { useExplore } from './explore';
 import { useStore } from './store';
 import { setTrainError } from './uploads';
 import { inspectCheckpoint } from '../train/resume';
+import { zipSync } from 'fflate';
+import { pytorchBundle, slug } from '../export/pytorch';
 import { attachRestored, startSessionPersistence } from './session';
 import { onOnnxExport } from '../export/receive';
 import { patchExport } from '../export/state';
@@ -56,7 +58,14 @@ function onMessage(m: FromWorker) {
     case 'checkpoint':
       s.patchRun(m.id, { checkpointStep: m.step });
       if (m.message) s.pushMessage(`${s.runs[m.id]?.label ?? m.id}: ${m.message}`);
-      if (m.bytes) downloadBytes(`${m.id}-step${m.step}.safetensors`, m.bytes);
+      if (m.bytes && pytorchPending.delete(m.id)) {
+        try {
+          const label = s.runs[m.id]?.label ?? m.id;
+          downloadBytes(`${slug(label)}-pytorch.zip`, zipSync(pytorchBundle(label, m.bytes)), 'application/zip');
+        } catch (e) {
+          s.pushMessage(`Export for PyTorch failed: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      } else if (m.bytes) downloadBytes(`${m.id}-step${m.step}.safetensors`, m.bytes);
       break;
     case 'dataset-error':
       setTrainError(m.message);
@@ -162,6 +171,15 @@ export async function openCheckpoint(file: File): Promise<boolean> {
 export function exportOnnxRun(id: string, batch = 16) {
   patchExport(id, { phase: 'exporting', label: st().runs[id]?.label ?? id, error: undefined, report: undefined, bundle: undefined });
   send({ type: 'export-onnx', id, batch });
+}
+
+/** Runs whose next checkpoint bytes become an "Export for PyTorch" zip instead of a .safetensors download. */
+const pytorchPending = new Set<string>();
+
+/** Download a zip for python/sharelab_torch: the run's checkpoint, config, tokenizer, hyper-parameters and commands. */
+export function exportForPyTorch(id: string) {
+  pytorchPending.add(id);
+  send({ type: 'checkpoint', id, download: true });
 }
 
 /** Save a checkpoint of a run; with download, the browser also saves the .safetensors file. */

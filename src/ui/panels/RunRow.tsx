@@ -1,5 +1,5 @@
 // One run in the queue: colour, label, status, progress, speed, ETA and its controls.
-import { checkpointRun, deleteRun, pauseRun, resumeRun, stopRun } from '../../store/client';
+import { checkpointRun, deleteRun, exportForPyTorch, pauseRun, resumeRun, stopRun } from '../../store/client';
 import { resumeInterrupted } from '../../store/session';
 import type { RunInfo } from '../../store/runsSlice';
 import { useStore } from '../../store/store';
@@ -64,6 +64,17 @@ export function RunRow({ id }: { id: string }) {
             title={r.checkpointStep !== undefined ? `last saved in the browser at step ${r.checkpointStep}` : 'save and download a safetensors checkpoint'}
           >
             Checkpoint
+          </button>
+        ) : null}
+        {(r.status === 'done' || r.status === 'stopped' || r.status === 'paused') && !r.interrupted ? (
+          <button
+            type="button"
+            className="small"
+            onClick={() => exportForPyTorch(id)}
+            aria-label={`Export ${r.label} for PyTorch`}
+            title="Download a zip for python/sharelab_torch: this run's checkpoint, config, tokenizer, hyper-parameters and ready torchrun commands"
+          >
+            PyTorch
           </button>
         ) : null}
         <OnnxExportButton id={id} label={r.label} status={r.status} />
