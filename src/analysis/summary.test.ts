@@ -134,4 +134,20 @@ describe('compareConfigs', () => {
     expect(compareConfigs(runs, 'A', 'B', 'zeroShotHeldOut')).toBeNull();
     expect(compareConfigs(runs, 'A', 'nope', 'i2t@1')).toBeNull();
   });
+
+  it('zero-shot accuracy resamples examples when runs carry per-image correctness', () => {
+    const correct = (seed: number, p: number) => {
+      const rng = new Rng(seed);
+      return Array.from({ length: 60 }, () => (rng.next() < p ? 1 : 0));
+    };
+    const zs = (preset: string, seed: number, p: number) => {
+      const c = correct(seed * 7 + preset.length, p);
+      return fakeRun(preset, seed, 1, { zeroShot: c.reduce((a, b) => a + b, 0) / c.length, perExample: { i2tRank: [0], t2iRank: [0], zeroShot: c } });
+    };
+    const runsZ = [1, 2, 3].flatMap((s) => [zs('A', s, 0.9), zs('B', s, 0.2)]);
+    const c = compareConfigs(runsZ, 'A', 'B', 'zeroShot', { replicates: 500 });
+    expect(c).toMatchObject({ seeds: 3, examples: 60, better: 'A' });
+    expect(c?.ci[0]).toBeGreaterThan(0);
+    expect(c?.resampled).toBe('seeds+examples');
+  });
 });

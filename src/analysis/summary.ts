@@ -1,6 +1,6 @@
 // Per-config summaries and A/B comparisons of finished runs (configs × seeds), with Multi-Bootstrap
-// CIs (bootstrap.ts). Retrieval recall is resampled over seeds AND evaluation examples from the
-// per-example ranks; metrics that only exist as one number per run (loss, zero-shot, geometry) are
+// CIs (bootstrap.ts). Retrieval recall and zero-shot accuracy are resampled over seeds AND evaluation
+// examples (per-example ranks / correctness); metrics that only exist as one number per run (loss, geometry) are
 // resampled over seeds only, and their results say so (examples = 1, resampled = 'seeds').
 // Shared by the UI and the experiment runner: RunLike is the minimal shape of RunResultJson.
 import type { ParamCounts } from '../model/params';
@@ -16,7 +16,7 @@ export interface FinalLike {
   modalityGap?: number;
   alignment?: number;
   uniformity?: number;
-  perExample?: { i2tRank: number[]; t2iRank: number[] };
+  perExample?: { i2tRank: number[]; t2iRank: number[]; zeroShot?: number[]; zeroShotHeldOut?: number[] };
 }
 
 /** One run: RunResultJson (src/experiment/main.ts) is assignable to it. */
@@ -78,8 +78,12 @@ function aggregate(f: FinalLike, metric: MetricKey): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
-/** Per-example values of a recall metric, or undefined if the run has no ranks. */
+/** Per-example values of a recall or zero-shot metric, or undefined if the run has none. */
 function perExample(f: FinalLike, metric: MetricKey): number[] | undefined {
+  if (metric === 'zeroShot' || metric === 'zeroShotHeldOut') {
+    const v = f.perExample?.[metric];
+    return v && v.length > 0 ? v : undefined;
+  }
   const r = parseRecall(metric);
   if (!r || !f.perExample) return undefined;
   const ranks = r.dir === 'i2t' ? f.perExample.i2tRank : f.perExample.t2iRank;

@@ -42,7 +42,11 @@ export interface EvalMetrics {
   zeroShot?: number;
   zeroShotHeldOut?: number;
   /** Per-example outcomes (for the Multi-Bootstrap, which resamples evaluation examples). */
-  perExample?: { i2tRank: number[]; t2iRank: number[] };
+  /**
+   * Per-example outcomes, so the Multi-Bootstrap can resample evaluation examples: retrieval ranks
+   * (0 = first), and zero-shot correctness (0/1) per labelled image and per held-out one.
+   */
+  perExample?: { i2tRank: number[]; t2iRank: number[]; zeroShot?: number[]; zeroShotHeldOut?: number[] };
 }
 
 export interface EvalEmbeddings {
@@ -105,6 +109,11 @@ export async function evaluate(trainer: Trainer, val: ValData, logitScale: numbe
     });
     const zs = zeroShotAccuracy(sub, n, pe, z.classNames.length, z.promptsPerClass, D, z.labels);
     metrics.zeroShot = zs.accuracy;
+    const correct = Array.from(zs.predictions, (p, k) => (p === z.labels[k] ? 1 : 0));
+    if (metrics.perExample) {
+      metrics.perExample.zeroShot = correct;
+      if (z.heldOut) metrics.perExample.zeroShotHeldOut = correct.filter((_, k) => z.heldOut?.[k]);
+    }
     if (z.heldOut) {
       let ok = 0;
       let total = 0;
