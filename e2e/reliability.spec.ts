@@ -1,26 +1,15 @@
 // Reliability: the GPU device is destroyed mid-run (what a driver reset or an out-of-memory loss looks
 // like); the app says so, acquires a new device, restores the last checkpoint and finishes the run.
 import { expect, test } from '@playwright/test';
+import { hashUrl, idbAll, tinyExperiment } from './support';
 
-const RUN = {
-  dataset: { kind: 'builtin', seed: 0, count: 128, valCount: 48, heldOutCount: 16, size: 16 },
-  model: {
-    vision: { imageSize: 16, patchSize: 8, width: 16, depth: 1, heads: 2, mlpRatio: 2 },
-    text: { width: 16, depth: 1, heads: 2, mlpRatio: 2 },
-    embedDim: 16,
-  },
-  loss: 'infonce',
-  hyper: { batchSize: 16, steps: 60, logEvery: 3, evalEvery: 30, checkpointEvery: 6, warmup: 1 },
-  presets: ['shared-attn'],
-  seeds: [0],
-  runs: [{ preset: 'shared-attn', seed: 0 }],
-};
+const RUN = tinyExperiment({ presets: ['shared-attn'], seeds: [0], hyper: { steps: 60, evalEvery: 30, checkpointEvery: 6 } });
 
 test('a lost GPU device is recovered and the run resumes from its checkpoint', async ({ page }) => {
   test.setTimeout(8 * 60_000);
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(String(e)));
-  await page.goto(`/#${encodeURIComponent(JSON.stringify(RUN))}`);
+  await page.goto(hashUrl(RUN));
   await expect(page.getByTestId('gpu-status')).toContainText('GPU:', { timeout: 120_000 });
   await expect(page.getByTestId('dataset-stats')).toBeVisible({ timeout: 120_000 });
   await page.getByTestId('train').click();
@@ -37,33 +26,11 @@ test('a lost GPU device is recovered and the run resumes from its checkpoint', a
   expect(problems).toEqual([]);
 });
 
-const TWO = {
-  ...RUN,
-  hyper: { batchSize: 16, steps: 30, logEvery: 3, evalEvery: 15, checkpointEvery: 0, warmup: 1 },
-  presets: ['separate'],
-  seeds: [0, 1],
-  runs: [
-    { preset: 'separate', seed: 0 },
-    { preset: 'separate', seed: 1 },
-  ],
-};
+const TWO = tinyExperiment({ presets: ['separate'], seeds: [0, 1], hyper: { steps: 30, evalEvery: 15, checkpointEvery: 0 } });
 
 /** Sizes of the checkpoints stored in IndexedDB right now, by run id. */
-const storedSizes = (page: import('@playwright/test').Page) =>
-  page.evaluate(
-    () =>
-      new Promise<Record<string, number>>((resolve) => {
-        const req = indexedDB.open('sharelab', 1);
-        req.onsuccess = () => {
-          const g = req.result.transaction('checkpoints', 'readonly').objectStore('checkpoints').getAll();
-          g.onsuccess = () => {
-            resolve(Object.fromEntries((g.result as { runId: string; bytes: Uint8Array }[]).map((c) => [c.runId, c.bytes.byteLength])));
-            req.result.close();
-          };
-        };
-        req.onerror = () => resolve({});
-      }),
-  );
+const storedSizes = async (page: import('@playwright/test').Page) =>
+  Object.fromEntries((await idbAll<{ runId: string; bytes: Uint8Array }>(page, 'sharelab', 'checkpoints')).map((c) => [c.runId, c.bytes.byteLength]));
 
 test('storage full: the oldest finished checkpoint is pruned with a notice; no request ever leaves the page origin', async ({ page, baseURL }) => {
   test.setTimeout(8 * 60_000);
@@ -74,7 +41,7 @@ test('storage full: the oldest finished checkpoint is pruned with a notice; no r
     if (!(u.origin === new URL(baseURL ?? 'http://localhost').origin || u.protocol === 'blob:' || u.protocol === 'data:')) offsite.push(r.url());
   });
   page.on('pageerror', (e) => problems.push(String(e)));
-  await page.goto(`/#${encodeURIComponent(JSON.stringify(TWO))}`);
+  await page.goto(hashUrl(TWO));
   await expect(page.getByTestId('dataset-stats')).toBeVisible({ timeout: 120_000 });
   await page.getByTestId('train').click();
   const rows = page.getByTestId('run-row');

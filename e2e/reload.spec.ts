@@ -4,55 +4,30 @@
 // preset, same seed) bit for bit.
 import { mkdirSync } from 'node:fs';
 import { type Page, expect, test } from '@playwright/test';
+import { curves, hashUrl, idbAll, tinyExperiment, watchConsole } from './support';
 
 const SCREENS = process.env.SCREENS_DIR ?? 'test-results/screens-reload';
-const RUN = {
-  dataset: { kind: 'builtin', seed: 0, count: 128, valCount: 48, heldOutCount: 16, size: 16 },
-  model: {
-    vision: { imageSize: 16, patchSize: 8, width: 16, depth: 1, heads: 2, mlpRatio: 2 },
-    text: { width: 16, depth: 1, heads: 2, mlpRatio: 2 },
-    embedDim: 16,
-  },
-  loss: 'infonce',
-  hyper: { batchSize: 16, steps: 36, logEvery: 3, evalEvery: 12, checkpointEvery: 6, warmup: 1 },
+const RUN = tinyExperiment({
   presets: ['shared-all'],
   seeds: [2],
+  hyper: { steps: 36, evalEvery: 12, checkpointEvery: 6 },
   runs: [
     { preset: 'shared-all', seed: 2 },
     { preset: 'shared-all', seed: 2 },
   ],
-};
+});
 
 /** Statuses of the runs as saved in IndexedDB right now. */
-const savedState = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<string[]>((resolve) => {
-        const req = indexedDB.open('sharelab-session', 1);
-        req.onsuccess = () => {
-          const g = req.result.transaction('kv', 'readonly').objectStore('kv').get('runs');
-          g.onsuccess = () => {
-            const v = g.result as { order: string[]; runs: Record<string, { status: string }> } | undefined;
-            resolve(v ? v.order.map((id) => v.runs[id].status) : []);
-            req.result.close();
-          };
-        };
-        req.onerror = () => resolve([]);
-      }),
-  );
-
-type Curves = Record<string, [number, number][]>;
-const curves = (page: Page) => page.evaluate(() => (window as unknown as { __sharelab: { losses(): Curves } }).__sharelab.losses());
+const savedState = async (page: Page) => {
+  const [v] = await idbAll<{ order: string[]; runs: Record<string, { status: string }> }>(page, 'sharelab-session', 'kv');
+  return v ? v.order.map((id) => v.runs[id].status) : [];
+};
 
 test('a reload mid-run restores runs, history and models; the interrupted run resumes on the same curve', async ({ page }) => {
   test.setTimeout(10 * 60_000);
   mkdirSync(SCREENS, { recursive: true });
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(String(e)));
-  await page.goto(`/#${encodeURIComponent(JSON.stringify(RUN))}`);
+  const problems = watchConsole(page);
+  await page.goto(hashUrl(RUN));
   await expect(page.getByTestId('dataset-stats')).toBeVisible({ timeout: 120_000 });
   await page.getByTestId('train').click();
   const rows = page.getByTestId('run-row');

@@ -138,7 +138,7 @@ describe('compareConfigs', () => {
   it('zero-shot accuracy resamples examples when runs carry per-image correctness', () => {
     const correct = (seed: number, p: number) => {
       const rng = new Rng(seed);
-      return Array.from({ length: 60 }, () => (rng.next() < p ? 1 : 0));
+      return Array.from({ length: 60 }, (): number => (rng.next() < p ? 1 : 0));
     };
     const zs = (preset: string, seed: number, p: number) => {
       const c = correct(seed * 7 + preset.length, p);

@@ -4,6 +4,8 @@
 // the checkpoint store. Writes are debounced by the caller; a failed write is reported, never silent.
 import type { RunInfo } from './runsSlice';
 
+import { idbStore } from '../storage/idb';
+
 const DB = 'sharelab-session';
 const STORE = 'kv';
 const KEY = 'runs';
@@ -50,31 +52,7 @@ export function restoreSession(p: unknown): { runs: Record<string, RunInfo>; ord
   return { runs, order, nextRun };
 }
 
-function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => {
-      if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE);
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB unavailable'));
-  });
-}
-
-async function tx<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const db = await open();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const t = db.transaction(STORE, mode);
-      const r = f(t.objectStore(STORE));
-      t.oncomplete = () => resolve(r.result);
-      t.onerror = () => reject(t.error ?? r.error);
-      t.onabort = () => reject(t.error ?? new Error('transaction aborted'));
-    });
-  } finally {
-    db.close();
-  }
-}
+const { tx } = idbStore(DB, STORE);
 
 export const saveSession = (s: Omit<PersistedSession, 'version' | 'savedAt'>) =>
   tx('readwrite', (st) => st.put({ ...s, version: SESSION_VERSION, savedAt: Date.now() }, KEY)).then(() => undefined);
