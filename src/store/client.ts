@@ -7,16 +7,19 @@ import { useExplore } from './explore';
 import { useStore } from './store';
 import { setTrainError } from './uploads';
 import { inspectCheckpoint } from '../train/resume';
+import { estimateGpuBytes, formatBytes } from '../model/memory';
 import { zipSync } from 'fflate';
 import { pytorchBundle, slug } from '../export/pytorch';
 import { attachRestored, startSessionPersistence } from './session';
 import { onOnnxExport } from '../export/receive';
 import { patchExport } from '../export/state';
+import { bindTeacherSender, onTeacherReply } from '../teacher/ui-state';
 
 let worker: Worker | null = null;
 let retrievalRun: string | null = null;
 
 const send = (m: ToWorker) => worker?.postMessage(m);
+bindTeacherSender(send);
 const st = () => useStore.getState();
 
 function onMessage(m: FromWorker) {
@@ -79,6 +82,11 @@ function onMessage(m: FromWorker) {
       break;
     case 'onnx-export':
       void onOnnxExport(m);
+      break;
+    case 'teacher-loaded':
+    case 'teacher-captions':
+    case 'teacher-frozen':
+      onTeacherReply(m);
       break;
     case 'gpu-problem':
       s.pushMessage(`GPU ${m.problem.kind === 'lost' ? `device lost (${m.problem.reason})` : `${m.problem.errorType} error`}: ${m.problem.message}`);
@@ -154,7 +162,16 @@ export async function openCheckpoint(file: File): Promise<boolean> {
     s.pushMessage(`Could not open checkpoint "${file.name}": ${e instanceof Error ? e.message : String(e)}`);
     return false;
   }
-  const { meta, hyper } = info;
+  const { meta } = info;
+  // Analysis only: the batch is just the embedding chunk size, so cap it (a cluster run's 4,096 would
+  // allocate activations for nothing).
+  const hyper = info.resumable ? info.hyper : { ...info.hyper, batchSize: Math.min(info.hyper.batchSize, 64) };
+  const mem = estimateGpuBytes(meta.config, hyper.batchSize);
+  if (mem.total > 2 ** 30) {
+    s.pushMessage(
+      `"${file.name}" is a large model: about ${formatBytes(mem.total)} of GPU memory (${formatBytes(mem.paramBytes)} for weights and optimizer state, ${formatBytes(mem.activationBytes)} for batch ${hyper.batchSize}). If the GPU cannot hold it the run stops with an out-of-memory message and nothing else is affected.`,
+    );
+  }
   const preset = meta.config.sharing.preset;
   const before = new Set(s.order);
   s.addRuns([{ preset, seed: meta.seed }]);
