@@ -31,4 +31,10 @@ describe('configNames', () => {
   it('runs without a request group by preset', () => {
     expect([...configNames([{ id: 'x', preset: 'p' }, { id: 'y', preset: 'p' }]).values()]).toEqual(['p', 'p']);
   });
+
+  it('names teacher runs after their teacher file and adapter', () => {
+    const t = (id: string, file: string) => ({ id, preset: 'separate', config: { teacher: { adapter: 'mlp', source: { file } } }, hyper: { lr: 1 } });
+    const names = configNames([{ id: 'a', preset: 'separate', config: {}, hyper: { lr: 1 } }, t('b', 'llm.npy'), t('c', 'llm.npy')]);
+    expect([...names.values()]).toEqual(['separate', 'teacher: llm.npy (mlp)', 'teacher: llm.npy (mlp)']);
+  });
 });

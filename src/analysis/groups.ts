@@ -43,9 +43,12 @@ export function configNames(runs: GroupableRun[]): Map<string, string> {
     const key = configKey(r);
     let name = nameOfKey.get(key);
     if (!name) {
-      const n = (perPreset.get(r.preset) ?? 0) + 1;
-      perPreset.set(r.preset, n);
-      name = n === 1 ? r.preset : `${r.preset} (${n})`;
+      // A teacher run (frozen text encoder + adapter) is named after its teacher, not its "separate" preset.
+      const teacher = (r.config as { teacher?: { adapter?: string; source?: { file?: string } } } | undefined)?.teacher;
+      const base = teacher ? `teacher: ${teacher.source?.file ?? 'features'} (${teacher.adapter ?? 'adapter'})` : r.preset;
+      const n = (perPreset.get(base) ?? 0) + 1;
+      perPreset.set(base, n);
+      name = n === 1 ? base : `${base} (${n})`;
       nameOfKey.set(key, name);
     }
     out.set(r.id, name);

@@ -5,11 +5,12 @@
 // Captions are tokenised once up front.
 
 import { Rng } from '../engine/rng';
+import { type Images, copyImage } from './images';
 import type { Encoded } from './tokenizer';
 
 export interface BatchSource {
-  /** (N, C, H, W) */
-  images: Float32Array;
+  /** (N, C, H, W) floats, or a source that normalises an image on demand (uploads). */
+  images: Images;
   /** [C, H, W] */
   imageShape: readonly [number, number, number];
   /** Per image, at least one caption. */
@@ -43,6 +44,8 @@ export interface Batch {
   indices: Int32Array;
   /** (B) which of the image's captions was used */
   captionIndex: Int32Array;
+  /** (B) that caption's row in the dataset's caption order (src/teacher/order.ts): a teacher table's row */
+  captionRow: Int32Array;
 }
 
 interface EpochPlan {
@@ -66,6 +69,7 @@ export class Batcher {
   private readonly chw: number;
   private readonly capStart: Int32Array; // (pool) first row of each image's captions
   private readonly capCount: Int32Array; // (pool)
+  private readonly rowStart: Int32Array; // (pool) first caption row of each image in the whole dataset's order
   private readonly ids: Int32Array; // (total captions, T)
   private readonly eot: Int32Array;
   private readonly lengths: Int32Array;
@@ -87,6 +91,12 @@ export class Batcher {
     this.chw = c * h * w;
     this.capStart = new Int32Array(this.pool.length);
     this.capCount = new Int32Array(this.pool.length);
+    // Dataset caption order: image after image (every image of the source, not just the pool).
+    const offsets = new Int32Array(source.captions.length + 1);
+    source.captions.forEach((cs, i) => {
+      offsets[i + 1] = offsets[i] + cs.length;
+    });
+    this.rowStart = Int32Array.from(this.pool, (img) => offsets[img]);
     let total = 0;
     this.pool.forEach((img, p) => {
       const n = source.captions[img]?.length ?? 0;
@@ -138,6 +148,7 @@ export class Batcher {
       lengths: new Int32Array(B),
       indices: new Int32Array(B),
       captionIndex: new Int32Array(B),
+      captionRow: new Int32Array(B),
     };
     b.step = step;
     b.epoch = epoch;
@@ -146,12 +157,13 @@ export class Batcher {
       const k = plan.caption[first + i];
       const img = this.pool[p];
       const row = this.capStart[p] + k;
-      b.images.set(this.source.images.subarray(img * this.chw, (img + 1) * this.chw), i * this.chw);
+      copyImage(this.source.images, img, this.chw, b.images, i * this.chw);
       b.ids.set(this.ids.subarray(row * T, (row + 1) * T), i * T);
       b.eot[i] = this.eot[row];
       b.lengths[i] = this.lengths[row];
       b.indices[i] = img;
       b.captionIndex[i] = k;
+      b.captionRow[i] = this.rowStart[p] + k;
     }
     return b;
   }

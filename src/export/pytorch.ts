@@ -39,6 +39,7 @@ export function pytorchBundle(label: string, checkpoint: Uint8Array): Record<str
   const { meta } = readCheckpoint(checkpoint);
   const name = slug(label);
   const cfg: ClipConfig = meta.config;
+  if (cfg.teacher) throw new Error('teacher runs (frozen text features + adapter) are not supported by python/sharelab_torch yet');
   const hyper = meta.hyper;
   const cmds = pytorchCommands(name, hyper);
   const readme = [

@@ -44,6 +44,7 @@ export async function exportRun(
 ): Promise<void> {
   try {
     if (!trainer || !req || !prep) throw new Error('ONNX export needs a finished run whose model is still loaded');
+    if (trainer.cfg.teacher) throw new Error('ONNX export of teacher runs is not supported yet (its text side is a frozen table + adapter, not a text tower)');
     const tokenizer = prep.tokenizer.toJSON();
     const ckpt = await trainer.saveCheckpoint(tokenizer, req.seed);
     const buffers = trainer.model.buffers ? await trainer.gpu.read(trainer.model.buffers.flat()) : null;

@@ -70,6 +70,35 @@ export interface SharingSpec {
 
 export type LossKind = 'infonce' | 'siglip';
 
+/**
+ * Teacher mode (LLM2CLIP): the text side is a frozen table of caption embeddings (N_captions, dim) from a
+ * pretrained encoder, mapped into the joint space by a trainable adapter (see src/model/teacher.ts); the
+ * text tower is absent from the arena and only the vision tower, the adapter and the loss parameters train.
+ */
+export interface TeacherConfig {
+  /** Width of the frozen features. */
+  dim: number;
+  /** 'linear': W·f + b; 'mlp': linear → GELU → linear. */
+  adapter: 'linear' | 'mlp';
+  /** Hidden width of the MLP adapter (default 4 × embedDim). */
+  hidden?: number;
+  /** Where the features came from (the UI's label, the cache key, the dataset they were made for). */
+  source?: TeacherSource;
+}
+
+export interface TeacherSource {
+  /** The uploaded file (the .onnx, or the .npy / .json table). */
+  file: string;
+  kind: 'onnx' | 'npy' | 'json';
+  /** Content hash of the frozen table (the cache key): SHA-256 of the teacher file(s) and the dataset's captions. */
+  key: string;
+  /** SHA-256 of the dataset's captions in row order (src/teacher/order.ts). */
+  captions: string;
+  rows: number;
+  /** The onnxruntime-web execution provider that computed the table (ONNX teachers). */
+  ep?: string;
+}
+
 export interface ClipConfig {
   name: string;
   vision: VisionConfig;
@@ -77,6 +106,8 @@ export interface ClipConfig {
   embedDim: number;
   sharing: SharingSpec;
   loss: LossKind;
+  /** Set: the text side is a frozen teacher + adapter instead of a text tower (config.text is then unused). */
+  teacher?: TeacherConfig;
 }
 
 export const DEFAULT_CONFIG: ClipConfig = {

@@ -5,6 +5,7 @@ import { type ClipConfig, numPatches } from './config';
 import { resolveSharing, sharesFinalLn } from './sharing';
 import { addBranchParams, usesParallelBranch } from './branch';
 import { addStemParams, usesConvStem } from './stem';
+import { addAdapterParams, teacherProblem } from './teacher';
 
 export type Tower = 'vision' | 'text';
 
@@ -25,6 +26,10 @@ export function blockParamNames(prefix: string) {
 
 export function buildLayout(cfg: ClipConfig): ArenaLayout {
   const L = new ArenaLayout();
+  // Teacher mode: no text tower (a frozen table + adapter, ./teacher.ts), so nothing to share.
+  const problem = teacherProblem(cfg);
+  if (problem) throw new Error(problem);
+  const teacher = !!cfg.teacher;
   const sharing = resolveSharing(cfg);
   const { vision: v, text: t } = cfg;
 
@@ -40,8 +45,10 @@ export function buildLayout(cfg: ClipConfig): ArenaLayout {
   add('vision.ln_pre.g', [v.width], constant(1), false);
   add('vision.ln_pre.b', [v.width], constant(0), false);
   // --- text input: token + position embeddings
-  add('text.tok', [t.vocabSize, t.width], normal(0.02), false);
-  add('text.pos', [t.contextLength, t.width], normal(0.01), false);
+  if (!teacher) {
+    add('text.tok', [t.vocabSize, t.width], normal(0.02), false);
+    add('text.pos', [t.contextLength, t.width], normal(0.01), false);
+  }
 
   // --- blocks
   const blockShapes = (C: number, ratio: number, depth: number) => {
@@ -62,10 +69,10 @@ export function buildLayout(cfg: ClipConfig): ArenaLayout {
       'mlp.proj.b': [[C], constant(0), false],
     } as Record<string, [number[], InitKind, boolean]>;
   };
-  const depth = Math.max(v.depth, t.depth);
+  const depth = teacher ? v.depth : Math.max(v.depth, t.depth);
   for (let l = 0; l < depth; l++) {
     const s = sharing[l];
-    for (const tower of ['vision', 'text'] as const) {
+    for (const tower of teacher ? (['vision'] as const) : (['vision', 'text'] as const)) {
       const tc = tower === 'vision' ? v : t;
       if (l >= tc.depth) continue;
       const shapes = blockShapes(tc.width, tc.mlpRatio, tc.depth);
@@ -95,11 +102,14 @@ export function buildLayout(cfg: ClipConfig): ArenaLayout {
   } else {
     add('vision.ln_final.g', [v.width], constant(1), false);
     add('vision.ln_final.b', [v.width], constant(0), false);
-    add('text.ln_final.g', [t.width], constant(1), false);
-    add('text.ln_final.b', [t.width], constant(0), false);
+    if (!teacher) {
+      add('text.ln_final.g', [t.width], constant(1), false);
+      add('text.ln_final.b', [t.width], constant(0), false);
+    }
   }
   add('vision.proj', [cfg.embedDim, v.width], normal(v.width ** -0.5), true);
-  add('text.proj', [cfg.embedDim, t.width], normal(t.width ** -0.5), true);
+  if (teacher) addAdapterParams(cfg, add);
+  else add('text.proj', [cfg.embedDim, t.width], normal(t.width ** -0.5), true);
   add('logit_scale', [1], constant(LOGIT_SCALE_INIT[cfg.loss]), false);
   if (cfg.loss === 'siglip') add('logit_bias', [1], constant(LOGIT_BIAS_INIT), false);
   return L;

@@ -4,6 +4,7 @@
 // our in-browser defaults) but bounded, so a hostile file cannot ask for a 10^12-element tensor.
 import { SHARING_PRESETS, type ClipConfig } from './config';
 import { buildLayout } from './params';
+import { teacherProblem } from './teacher';
 
 type Rule = [field: string, value: unknown, min: number, max: number];
 
@@ -56,6 +57,11 @@ export function configProblems(cfg: unknown): string[] {
   if (cc.text.width % cc.text.heads !== 0) out.push(`text.heads: ${cc.text.heads} must divide the text width ${cc.text.width}`);
   if (cc.vision.stem === 'conv' && !(cc.vision.patchSize >= 2 && Number.isInteger(Math.log2(cc.vision.patchSize)))) {
     out.push(`vision.patchSize: the conv stem (Early Specialization) needs a power of two ≥ 2, got ${cc.vision.patchSize}`);
+  }
+  if (cc.teacher !== undefined && (typeof cc.teacher !== 'object' || cc.teacher === null)) out.push('teacher: must be an object {dim, adapter, hidden?}');
+  else {
+    const tp = teacherProblem(cc);
+    if (tp) out.push(tp);
   }
   if (out.length) return out;
   try {

@@ -9,6 +9,8 @@ export interface TextSet {
   eot: Int32Array;
   lengths: Int32Array;
   N: number;
+  /** Each caption's row in the dataset's caption order (src/teacher/order.ts); teacher runs embed these. */
+  rows?: Int32Array;
 }
 
 export interface ValData {
@@ -77,7 +79,7 @@ export async function evaluate(trainer: Trainer, val: ValData, logitScale: numbe
   const D = trainer.cfg.embedDim;
   const img = await trainer.embedImages(val.images, val.Ni);
   const c = val.captions;
-  const txt = await trainer.embedTexts(c.ids, c.eot, c.lengths, c.N);
+  const txt = await trainer.embedTexts(c.ids, c.eot, c.lengths, c.N, c.rows);
   // The first caption of each image, for pair metrics.
   const first = new Int32Array(val.Ni).fill(-1);
   for (let j = c.N - 1; j >= 0; j--) first[val.captionImage[j]] = j;
@@ -98,7 +100,8 @@ export async function evaluate(trainer: Trainer, val: ValData, logitScale: numbe
     logitScale,
     perExample: { i2tRank: r.i2tRanks, t2iRank: r.t2iRanks },
   };
-  const z = val.zeroShot;
+  // Zero-shot prompts are not dataset captions: a frozen teacher table has no rows for them.
+  const z = trainer.cfg.teacher ? undefined : val.zeroShot;
   if (z) {
     const p = z.prompts;
     const pe = await trainer.embedTexts(p.ids, p.eot, p.lengths, p.N);

@@ -10,6 +10,8 @@ import { adamw, gradNorm, lrAt, numPartials } from '../kernels/optimizer';
 import { clipLoss, encodeImage, encodeText } from '../model/clip';
 import type { ClipConfig } from '../model/config';
 import { type ModelInstance, createModel } from '../model/instance';
+import { type FrozenTable, destroyFrozen, encodeTeacherText, uploadFrozen } from '../model/teacher';
+import { teacherTable } from '../teacher/features';
 import recordCode from '../../shaders/record_metrics.wgsl?raw';
 import { type CheckpointMeta, readCheckpoint, writeCheckpoint } from './checkpoint';
 import type { TrainHyper } from './hyper';
@@ -21,6 +23,8 @@ export interface BatchData {
   ids: Int32Array; // (B, T)
   eot: Int32Array; // (B)
   lengths: Int32Array; // (B)
+  /** (B) teacher mode: each item's caption row in the frozen table (src/teacher/order.ts). */
+  captionRow?: Int32Array;
 }
 
 export interface StepRecord {
@@ -35,7 +39,9 @@ export interface StepRecord {
 export class Trainer {
   readonly model: ModelInstance;
   readonly tape: Tape;
-  private inputs: { images: Tensor; ids: Tensor; eot: Tensor; lengths: Tensor };
+  private inputs: { images: Tensor; ids: Tensor; eot: Tensor; lengths: Tensor; rows: Tensor };
+  /** Teacher mode: the frozen caption-embedding table on the GPU (never trained; src/model/teacher.ts). */
+  readonly frozen: FrozenTable | null;
   private partials: Tensor;
   private stats: Tensor;
   private hist: Tensor;
@@ -52,6 +58,10 @@ export class Trainer {
     readonly hyper: TrainHyper,
     seed: number,
   ) {
+    // Looked up first: a missing teacher table is an error before anything is allocated.
+    const table = cfg.teacher ? teacherTable(cfg.teacher) : null;
+    // The (possibly large) table goes up first: a buffer over the GPU's limit fails before the model is built.
+    this.frozen = table ? uploadFrozen(gpu, table.data, table.rows, table.dim) : null;
     this.model = createModel(gpu, cfg, seed);
     this.tape = new Tape(gpu, this.model.arena);
     const B = hyper.batchSize;
@@ -61,6 +71,7 @@ export class Trainer {
       ids: gpu.tensor([B * cfg.text.contextLength], 'batch.ids', 'i32'),
       eot: gpu.tensor([B], 'batch.eot', 'i32'),
       lengths: gpu.tensor([B], 'batch.lengths', 'i32'),
+      rows: gpu.tensor([B], 'batch.rows', 'i32'),
     };
     const n = this.model.arena.layout.totalElements;
     this.partials = gpu.tensor([numPartials(n)], 'gradnorm.partials');
@@ -84,6 +95,10 @@ export class Trainer {
     gpu.upload(this.inputs.ids, batch.ids);
     gpu.upload(this.inputs.eot, batch.eot);
     gpu.upload(this.inputs.lengths, batch.lengths);
+    if (this.frozen) {
+      if (!batch.captionRow) throw new Error('teacher mode: the batch carries no caption rows');
+      gpu.upload(this.inputs.rows, batch.captionRow);
+    }
 
     tape.reset(true);
     const arena = this.model.arena;
@@ -92,7 +107,7 @@ export class Trainer {
     const bufs = this.model.buffers;
     if (bufs && this.bufBackup) copy(gpu, bufs.flat(), this.bufBackup, bufs.layout.totalElements);
     const img = encodeImage(tape, cfg, this.inputs.images, B);
-    const txt = encodeText(tape, cfg, this.inputs, B);
+    const txt = this.frozen ? encodeTeacherText(tape, cfg, this.frozen, this.inputs.rows, B) : encodeText(tape, cfg, this.inputs, B);
     const loss = clipLoss(tape, cfg, img, txt, B);
     tape.backward(loss);
 
@@ -152,9 +167,20 @@ export class Trainer {
     });
   }
 
-  async embedTexts(ids: Int32Array, eot: Int32Array, lengths: Int32Array, N: number): Promise<Float32Array> {
+  /** Text embeddings of N token rows; in teacher mode of the table rows `rows` (N) instead (no table row: an error). */
+  async embedTexts(ids: Int32Array, eot: Int32Array, lengths: Int32Array, N: number, rows?: Int32Array): Promise<Float32Array> {
     const T = this.cfg.text.contextLength;
     const B = this.hyper.batchSize;
+    const frozen = this.frozen;
+    if (frozen) {
+      if (!rows) throw new Error("this run's text side is a frozen teacher table: only the dataset's own captions can be embedded");
+      return this.embedChunks(N, (lo, hi) => {
+        const r = new Int32Array(B);
+        r.set(rows.subarray(lo, hi));
+        this.gpu.upload(this.inputs.rows, r);
+        return encodeTeacherText(this.tape, this.cfg, frozen, this.inputs.rows, B).t;
+      });
+    }
     return this.embedChunks(N, (lo, hi) => {
       const c = new Int32Array(B * T);
       c.set(ids.subarray(lo * T, hi * T));
@@ -218,7 +244,8 @@ export class Trainer {
     this.model.arena.destroy();
     this.model.buffers?.destroy();
     this.bufBackup?.buffer.destroy();
-    for (const t of [this.inputs.images, this.inputs.ids, this.inputs.eot, this.inputs.lengths, this.partials, this.stats, this.hist]) {
+    if (this.frozen) destroyFrozen(this.frozen);
+    for (const t of [this.inputs.images, this.inputs.ids, this.inputs.eot, this.inputs.lengths, this.inputs.rows, this.partials, this.stats, this.hist]) {
       t.buffer.destroy();
     }
   }

@@ -6,6 +6,7 @@ import { PRESET_HELP } from '../help';
 import { NumberField } from '../NumberField';
 import { ParamCounts } from './ParamCounts';
 import { SharingMatrix } from './SharingMatrix';
+import { TeacherPanel } from './TeacherPanel';
 
 function PresetPicker() {
   const selected = useStore((s) => s.experiment.presets);
@@ -73,6 +74,7 @@ export function ModelPanel() {
       </div>
       {e.presets.includes('custom') ? <SharingMatrix error={customError} /> : null}
       <ParamCounts />
+      <TeacherPanel />
     </section>
   );
 }

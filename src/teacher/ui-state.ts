@@ -1,0 +1,117 @@
+// Teacher mode on the UI side: the loaded teacher (or why the files were refused), the adapter choice,
+// and the actions — load files (sent to the worker, which validates and computes the table), download
+// the dataset's caption list, and queue teacher runs (one per selected seed) next to ordinary runs.
+import { create } from 'zustand';
+import type { TeacherConfig } from '../model/config';
+import { runConfig } from '../store/experiment';
+import { useStore } from '../store/store';
+import type { RunRequest, ToWorker } from '../train/protocol';
+import { downloadText } from '../ui/download';
+import type { TeacherInfo, TeacherReply } from './messages';
+
+export interface TeacherUiState {
+  /** Files being loaded (request id and names). */
+  loading: { id: number; files: string[] } | null;
+  info: TeacherInfo | null;
+  error: string | null;
+  adapter: 'linear' | 'mlp';
+  /** MLP hidden width; 0 = the default (4 × embed dim). */
+  hidden: number;
+  /** The dataset (spec as JSON) the loaded table was made for: a dataset change makes it stale. */
+  datasetKey: string | null;
+  /** Per teacher run: its frozen table read back after training and compared with the loaded one. */
+  frozen: Record<string, Extract<TeacherReply, { type: 'teacher-frozen' }>>;
+}
+
+export const useTeacher = create<TeacherUiState>(() => ({ loading: null, info: null, error: null, adapter: 'linear', hidden: 0, datasetKey: null, frozen: {} }));
+
+/** The current dataset as a key (same spec = same captions). */
+export const currentDatasetKey = () => JSON.stringify(useStore.getState().activeDataset);
+let pendingDataset: string | null = null;
+
+let send: (m: ToWorker) => void = () => {};
+let nextId = 1;
+let wantCaptions = false;
+
+/** The client passes its sender once (src/store/client.ts). */
+export function bindTeacherSender(f: (m: ToWorker) => void): void {
+  send = f;
+}
+
+export async function loadTeacherFiles(list: readonly File[]): Promise<void> {
+  if (list.length === 0) return;
+  const id = nextId++;
+  const names = list.map((f) => f.name);
+  useTeacher.setState({ loading: { id, files: names }, error: null });
+  pendingDataset = currentDatasetKey();
+  try {
+    const big = list.find((f) => f.size > 1024 ** 3);
+    if (big) throw new Error(`${big.name}: ${(big.size / 1024 ** 2).toFixed(0)} MB is larger than a tab can load (1 GB)`);
+    const files = await Promise.all(list.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+    send({ type: 'teacher-load', id, files });
+  } catch (e) {
+    useTeacher.setState({ loading: null, error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+export function downloadCaptionList(): void {
+  wantCaptions = true;
+  send({ type: 'teacher-captions' });
+}
+
+export function onTeacherReply(m: TeacherReply): void {
+  if (m.type === 'teacher-frozen') {
+    useTeacher.setState((s) => ({ frozen: { ...s.frozen, [m.id]: m } }));
+    return;
+  }
+  if (m.type === 'teacher-captions') {
+    if (!wantCaptions) return;
+    wantCaptions = false;
+    if (m.ok) downloadText('captions.jsonl', m.jsonl, 'application/jsonl');
+    else useTeacher.setState({ error: `caption list: ${m.error}` });
+    return;
+  }
+  if (useTeacher.getState().loading?.id !== m.id) return; // superseded by a later selection
+  if (m.ok) useTeacher.setState({ loading: null, info: m.info, error: null, datasetKey: pendingDataset });
+  // A refused file leaves the previously loaded teacher in place.
+  else useTeacher.setState({ loading: null, error: m.error });
+}
+
+/** The teacher part of a run's config for the loaded teacher and the current adapter choice. */
+export function teacherConfig(s: TeacherUiState = useTeacher.getState()): TeacherConfig | null {
+  const t = s.info;
+  if (!t || s.datasetKey !== currentDatasetKey()) return null;
+  return {
+    dim: t.dim,
+    adapter: s.adapter,
+    ...(s.adapter === 'mlp' && s.hidden > 0 ? { hidden: s.hidden } : {}),
+    source: { file: t.file, kind: t.kind, key: t.key, captions: t.captions, rows: t.rows, ...(t.ep ? { ep: t.ep } : {}) },
+  };
+}
+
+export const teacherLabel = (t: TeacherConfig, seed: number) => `teacher: ${t.source?.file ?? '?'} (${t.adapter}${t.adapter === 'mlp' && t.hidden ? ` ${t.hidden}` : ''}) · seed ${seed}`;
+
+/**
+ * One teacher run per selected seed, queued now. The vision tower takes the model panel's vision settings
+ * (patch stem, "separate": there is no text tower to share with); hyper-parameters as for any run.
+ */
+export function queueTeacherRuns(): string[] {
+  const teacher = teacherConfig();
+  if (!teacher) return [];
+  const s = useStore.getState();
+  const e = s.experiment;
+  const ids: string[] = [];
+  for (const seed of e.seeds) {
+    const before = new Set(useStore.getState().order);
+    useStore.getState().addRuns([{ preset: 'separate', seed }]);
+    const id = useStore.getState().order.find((o) => !before.has(o));
+    if (!id) continue;
+    const config = { ...runConfig('separate', e.model, e.loss), name: 'teacher', teacher };
+    const label = teacherLabel(teacher, seed);
+    const request: RunRequest = { id, label, preset: 'separate', config, hyper: { ...e.hyper }, seed };
+    useStore.getState().patchRun(id, { label, status: 'queued', request });
+    send({ type: 'enqueue', run: request });
+    ids.push(id);
+  }
+  return ids;
+}
