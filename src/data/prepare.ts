@@ -4,7 +4,9 @@
 import { COLOUR_SHAPE_CLASSES, article } from './builtin/attributes';
 import { type BuiltinDataset, type BuiltinOptions, generateBuiltin } from './builtin/generate';
 import { Batcher } from './batcher';
+import { type Images, copyImage } from './images';
 import { BpeTokenizer } from './tokenizer';
+import { captionOffsets, captionRowsOf } from '../teacher/order';
 import type { TextSet, ValData } from '../train/evaluate';
 import type { TrainData } from '../train/runner';
 
@@ -12,14 +14,14 @@ export const ZERO_SHOT_TEMPLATES = ['{a}', 'a picture of {a}', 'a small {label}'
 
 export interface ImageCaptionSet {
   name: string;
-  /** (N, 3, S, S) normalised. */
-  images: Float32Array;
+  /** (N, 3, S, S) normalised (or normalised on demand: uploads keep uint8 pixels). */
+  images: Images;
   size: number;
   captions: string[][];
   trainIndex: number[];
   valIndex: number[];
   /** Optional class label per image (zero-shot), and whether it is a held-out composition. */
-  classes?: { names: string[]; label: Int32Array; heldOut?: Uint8Array };
+  classes?: { names: string[]; label: Int32Array; heldOut?: Uint8Array; /** prompt templates ({a}, {label}); default ZERO_SHOT_TEMPLATES */ templates?: string[] };
   /** RGBA thumbnail of image i (for the UI). */
   thumbnail(i: number): Uint8ClampedArray;
 }
@@ -79,13 +81,14 @@ export function prepare(set: ImageCaptionSet, contextLength: number, vocabSize =
   const texts: string[] = [];
   const captionImage: number[] = [];
   set.valIndex.forEach((img, k) => {
-    images.set(set.images.subarray(img * px, (img + 1) * px), k * px);
+    copyImage(set.images, img, px, images, k * px);
     for (const c of set.captions[img]) {
       texts.push(c);
       captionImage.push(k);
     }
   });
-  const captions = encodeAll(tokenizer, texts, contextLength);
+  // Each val caption's row in the dataset's caption order (teacher runs embed them from their frozen table).
+  const captions = { ...encodeAll(tokenizer, texts, contextLength), rows: captionRowsOf(captionOffsets(set.captions), set.valIndex) };
   const val: ValData = { images, Ni, captions, captionImage: Int32Array.from(captionImage) };
   const cls = set.classes;
   if (cls) {
@@ -94,11 +97,12 @@ export function prepare(set: ImageCaptionSet, contextLength: number, vocabSize =
       if (cls.label[img] >= 0) idx.push(k);
     });
     if (idx.length > 0) {
-      const prompts = cls.names.flatMap((label) => ZERO_SHOT_TEMPLATES.map((t) => t.replace('{a}', article(label)).replace('{label}', label)));
+      const templates = cls.templates ?? ZERO_SHOT_TEMPLATES;
+      const prompts = cls.names.flatMap((label) => templates.map((t) => t.replace('{a}', article(label)).replace('{label}', label)));
       val.zeroShot = {
         classNames: cls.names,
         prompts: encodeAll(tokenizer, prompts, contextLength),
-        promptsPerClass: ZERO_SHOT_TEMPLATES.length,
+        promptsPerClass: templates.length,
         imageIndex: Int32Array.from(idx),
         labels: Int32Array.from(idx.map((k) => cls.label[set.valIndex[k]])),
         heldOut: cls.heldOut ? Uint8Array.from(idx.map((k) => cls.heldOut?.[set.valIndex[k]] ?? 0)) : undefined,

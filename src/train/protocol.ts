@@ -8,6 +8,7 @@ import type { EvalMetrics } from './evaluate';
 import type { TrainHyper } from './hyper';
 import type { StepRecord } from './trainer';
 import type { OnnxExportReply, OnnxExportRequest } from '../export/messages';
+import type { TeacherReply, TeacherRequest } from '../teacher/messages';
 
 export interface DatasetSpec {
   /** 'builtin': generated shapes; 'upload': an upload cached in IndexedDB (src/data/ingest/cache.ts). */
@@ -137,7 +138,8 @@ export type ToWorker =
   | { type: 'debug-quota'; bytes: number | null }
   | { type: 'retrieve'; id: string; query: { kind: 'text'; text: string; k: number } | { kind: 'image'; index: number; k: number } }
   | { type: 'zeroshot'; id: string; task: string; templates: string[] }
-  | OnnxExportRequest;
+  | OnnxExportRequest
+  | TeacherRequest;
 
 export type FromWorker =
   | { type: 'ready'; adapter: string; features: string[] }
@@ -165,4 +167,5 @@ export type FromWorker =
   /** Training resumed from a checkpoint at `step`: drop the run's step records after it. */
   | { type: 'rewind'; id: string; step: number }
   | OnnxExportReply
+  | TeacherReply
   | { type: 'error'; id?: string; message: string };

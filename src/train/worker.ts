@@ -20,6 +20,7 @@ import type { HistoryRow } from './checkpoint';
 import { fromHistoryRow, inspectCheckpoint, toHistoryRow } from './resume';
 import type { ImageCaptionSet } from '../data/prepare';
 import { exportRun } from '../export/worker-export';
+import { embedQueryWithTeacher, ensureTeacher, onTeacherRequest, teacherStart, verifyFrozen } from '../teacher/worker-side';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
 
@@ -165,6 +166,8 @@ async function pump() {
     let cfg = { ...req.config, text: { ...req.config.text, vocabSize: prep.tokenizer.vocabSize, contextLength } };
     let first: Trainer | undefined;
     st.history = [];
+    // Teacher runs: their frozen table must be loaded (from browser storage after a reload) before a Trainer is built.
+    await ensureTeacher(req.config, currentSet);
     if (req.from) {
       const start = await startFromCheckpoint(st, req.from);
       if (start.trainer) {
@@ -183,6 +186,13 @@ async function pump() {
     }
     post({ type: 'status', id, status: 'running', params: paramCounts(buildLayout(cfg)) });
     const data = runPrep.makeData(req.seed, req.hyper.batchSize);
+    if (cfg.teacher && !first && gpu) {
+      // A teacher run is also evaluated at step 0: its retrieval is compared with the untrained start.
+      const s0 = await teacherStart(gpu, cfg, req.hyper, req.seed, runPrep.val);
+      first = s0.trainer;
+      st.emb = s0.emb;
+      post({ type: 'eval', id, snapshot: snapshot(s0.metrics, s0.emb, runPrep) });
+    }
     const res = await trainWithRecovery(st, cfg, data, {
       onSteps: (records, stepsPerSec) => {
         st.history?.push(...records.map(toHistoryRow));
@@ -214,7 +224,11 @@ async function pump() {
     st.trainer = res.trainer;
     st.live = undefined;
     await checkpoint(st, res.trainer, false, true);
-    await attention(id, res.trainer, runPrep);
+    if (!cfg.teacher) await attention(id, res.trainer, runPrep); // no text tower to probe in teacher mode
+    else {
+      const frozen = await verifyFrozen(id, res.trainer);
+      if (frozen) post(frozen);
+    }
     post({ type: 'status', id, status: res.stopped ? 'stopped' : 'done' });
     post({ type: 'done', id, final: res.final ?? null, wallMs: res.wallMs });
   } catch (e) {
@@ -364,7 +378,9 @@ async function retrieve(id: string, q: Extract<ToWorker, { type: 'retrieve' }>['
   const val = p.val;
   if (q.kind === 'text') {
     const e = p.tokenizer.encode(q.text, p.contextLength);
-    const emb = await st.trainer.embedTexts(e.ids, Int32Array.of(e.eotIndex), Int32Array.of(e.length), 1);
+    const emb = st.trainer.cfg.teacher
+      ? await embedQueryWithTeacher(st.trainer, q.text)
+      : await st.trainer.embedTexts(e.ids, Int32Array.of(e.eotIndex), Int32Array.of(e.length), 1);
     const scores = similarity(emb, 1, img, val.Ni, D);
     const top = topK(scores, q.k);
     post({ type: 'retrieval', id, query: q.text, kind: 'images', results: top.map((index) => ({ index, score: scores[index] })) });
@@ -434,7 +450,11 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
       break;
     }
     case 'retrieve':
-      void retrieve(m.id, m.query);
+      void retrieve(m.id, m.query).catch((e) => post({ type: 'error', id: m.id, message: String(e instanceof Error ? e.message : e) }));
+      break;
+    case 'teacher-load':
+    case 'teacher-captions':
+      void onTeacherRequest(m, currentSet, post);
       break;
     case 'zeroshot': {
       const st = runs.get(m.id);
