@@ -42,6 +42,6 @@ export function summarizeExperiment(runs: RunResultJson[], presets: string[]): E
   return {
     rows,
     comparisons,
-    note: `Mean [95% CI] by Multi-Bootstrap (seeds and evaluation examples resampled jointly, 1,000 replicates${sizes ? `; e.g. ${formatCI(sizes)}` : ''}). Aggregate metrics (loss, gap, alignment, uniformity, zero-shot) are bootstrapped over seeds only.`,
+    note: `Mean [95% CI] by Multi-Bootstrap (seeds and evaluation examples resampled jointly, 1,000 replicates${sizes ? `; e.g. ${formatCI(sizes)}` : ''}). Recall and zero-shot accuracy resample examples too; aggregate metrics (loss, gap, alignment, uniformity) are bootstrapped over seeds only.`,
   };
 }
