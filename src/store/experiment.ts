@@ -67,12 +67,14 @@ export const EXPERIMENT_SCHEMA: Schema = {
     dataset: {
       kind: 'obj',
       fields: {
-        kind: { kind: 'enum', values: ['builtin'] },
+        kind: { kind: 'enum', values: ['builtin', 'upload'] },
         seed: int(0, MAX_SEED),
         count: int(16, 100_000),
         valCount: int(4, 20_000),
         heldOutCount: int(0, 20_000),
         size: int(8, 128),
+        upload: { kind: 'str', pattern: /^[0-9a-f]{64}$/, what: 'an upload id (64 hex digits)' },
+        vocabSize: int(259, 8192),
       },
     },
     model: {
@@ -175,5 +177,6 @@ export function presetCounts(preset: string, m: ModelSettings, loss: LossKind, v
 /** Why a dataset spec cannot be generated (ranges as in the experiment schema), or null. */
 export function datasetProblem(spec: DatasetSpec): string | null {
   const s = EXPERIMENT_SCHEMA.kind === 'obj' ? EXPERIMENT_SCHEMA.fields.dataset : undefined;
+  if (spec.kind === 'upload' && !spec.upload) return 'dataset: no upload chosen (drop a folder or archive below)';
   return s ? checkSchema(s, spec, 'dataset') : null;
 }

@@ -6,6 +6,7 @@ export type Schema =
   | { kind: 'int' | 'num'; min: number; max: number }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'bool' }
+  | { kind: 'str'; pattern: RegExp; what: string }
   | { kind: 'obj'; fields: Record<string, Schema> }
   | { kind: 'arr'; of: Schema; max: number };
 
@@ -28,6 +29,9 @@ export function checkSchema(s: Schema, v: unknown, path = 'experiment'): string 
       return s.values.includes(v) ? null : `${path}: unknown value "${v.slice(0, 40)}" (expected one of ${s.values.join(', ')})`;
     case 'bool':
       return typeof v === 'boolean' ? null : `${path}: expected true or false, got ${typeName(v)}`;
+    case 'str':
+      if (typeof v !== 'string') return `${path}: expected ${s.what}, got ${typeName(v)}`;
+      return v.length <= 1000 && s.pattern.test(v) ? null : `${path}: expected ${s.what}, got "${v.slice(0, 40)}"`;
     case 'arr': {
       if (!Array.isArray(v)) return `${path}: expected a list, got ${typeName(v)}`;
       if (v.length > s.max) return `${path}: at most ${s.max} entries, got ${v.length}`;

@@ -87,7 +87,7 @@ export function expandArchives(
     }
   };
 
-  for (const f of input) visit({ path: normPath(f.path), bytes: f.bytes }, 0);
+  for (const f of input) visit({ path: normPath(f.path), bytes: f.bytes, ...(f.probe ? { probe: f.probe } : {}) }, 0);
   return { files, archives };
 }
 

@@ -1,9 +1,11 @@
-// Image decoding for uploads: bytes → (3, S, S) Float32Array, normalised per channel.
+// Image decoding for uploads: bytes → centre crop → S×S RGBA (decodeToRgba) → (3, S, S) normalised
+// floats (decodeImage).
 //
-// How it is used: the upload worker calls ingest(files) (pure parsing), then decodePairs(result, S)
-// which runs decodeImage on every paired image, moves images the browser cannot decode into the
-// report (reason from the DecodeError) and packs the survivors as (N, 3, S, S) for ImageCaptionSet.
-// decodeImage needs createImageBitmap + OffscreenCanvas (a worker or a page, not Node); cropRect,
+// How it is used: the upload worker's streaming pipeline (pipeline.ts) calls decodeToRgba on one image
+// at a time and stores uint8 pixels in IndexedDB chunks; images the browser cannot decode go into the
+// report with the DecodeError's reason. decodePairs below is the small all-in-memory variant (every
+// decoded image held as floats): fine for tests and tiny sets, not for 50,000 images.
+// decodeToRgba needs createImageBitmap + OffscreenCanvas (a worker or a page, not Node); cropRect,
 // rgbaToChw and decodePairs (with an injected decoder) are pure and unit-tested in Node.
 import { IMAGE_MIME, checkImage, detectImageType } from './magic';
 import type { IngestResult, SkipReason } from './types';
@@ -66,13 +68,44 @@ export function rgbaToChw(
  * Returns (3, size, size). Throws DecodeError.
  */
 export async function decodeImage(bytes: Uint8Array, size: number, norm: Norm = { mean: CLIP_MEAN, std: CLIP_STD }): Promise<Float32Array> {
-  const type = detectImageType(bytes);
-  if (!type) throw new DecodeError('unsupported-type', 'no PNG/JPEG/GIF/WebP/BMP signature');
-  const chk = checkImage(bytes, type);
-  if (!chk.ok) throw new DecodeError(chk.reason, chk.detail);
+  return rgbaToChw(await decodeToRgba(bytes, size), size, norm);
+}
+
+/** One reusable 2-D canvas per size (drawImage + getImageData run synchronously, so sharing is safe). */
+const canvases = new Map<number, OffscreenCanvasRenderingContext2D>();
+function context(size: number): OffscreenCanvasRenderingContext2D {
+  let ctx = canvases.get(size);
+  if (!ctx) {
+    const c = new OffscreenCanvas(size, size).getContext('2d', { willReadFrequently: true });
+    if (!c) throw new DecodeError('undecodable-image', 'no 2D context');
+    ctx = c;
+    canvases.set(size, ctx);
+  }
+  return ctx;
+}
+
+/**
+ * The decode/crop/resize of decodeImage without normalisation: (size, size, 4) RGBA bytes, alpha
+ * composited on white. createImageBitmap decodes off the main thread; this runs in the upload worker.
+ */
+export async function decodeToRgba(src: Uint8Array | Blob, size: number): Promise<Uint8ClampedArray> {
+  // A Blob (a picked File) was sniffed and checked when it was probed; bytes are checked here.
+  let type: string;
+  let blob: Blob;
+  if (src instanceof Blob) {
+    type = src.type.replace(/^image\//, '') || 'image';
+    blob = src;
+  } else {
+    const t = detectImageType(src);
+    if (!t) throw new DecodeError('unsupported-type', 'no PNG/JPEG/GIF/WebP/BMP signature');
+    const chk = checkImage(src, t);
+    if (!chk.ok) throw new DecodeError(chk.reason, chk.detail);
+    type = t;
+    blob = new Blob([src as Uint8Array<ArrayBuffer>], { type: IMAGE_MIME[t] });
+  }
   let full: ImageBitmap;
   try {
-    full = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: IMAGE_MIME[type] }));
+    full = await createImageBitmap(blob);
   } catch (e) {
     throw new DecodeError('undecodable-image', `browser could not decode ${type}: ${(e as Error).message}`);
   }
@@ -80,13 +113,11 @@ export async function decodeImage(bytes: Uint8Array, size: number, norm: Norm = 
   try {
     const { sx, sy, sw, sh } = cropRect(full.width, full.height);
     small = await createImageBitmap(full, sx, sy, sw, sh, { resizeWidth: size, resizeHeight: size, resizeQuality: 'high' });
-    const canvas = new OffscreenCanvas(size, size);
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new DecodeError('undecodable-image', 'no 2D context');
+    const ctx = context(size);
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, size, size);
     ctx.drawImage(small, 0, 0);
-    return rgbaToChw(ctx.getImageData(0, 0, size, size).data, size, norm);
+    return ctx.getImageData(0, 0, size, size).data;
   } catch (e) {
     if (e instanceof DecodeError) throw e;
     throw new DecodeError('undecodable-image', `${type}: ${(e as Error).message}`);

@@ -38,6 +38,17 @@ interface Rec extends CaptionRecord {
 
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
+/**
+ * Same file content: byte comparison when both bytes are at hand, else (a probed file whose bytes
+ * were not kept) equal size and FNV-1a 64 — a false match needs a 64-bit collision.
+ */
+function sameContent(a: SourceFile, b: SourceFile): boolean {
+  if (!a.probe && !b.probe) return sameBytes(a.bytes, b.bytes);
+  const size = (f: SourceFile) => f.probe?.size ?? f.bytes.length;
+  const fnv = (f: SourceFile) => f.probe?.fnv ?? fnv1a64(f.bytes);
+  return size(a) === size(b) && fnv(a) === fnv(b);
+}
+
 export function ingest(files: VirtualFile[], opts: IngestOptions = {}): IngestResult {
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const skipped: Skip[] = [];
@@ -60,7 +71,7 @@ export function ingest(files: VirtualFile[], opts: IngestOptions = {}): IngestRe
     }
     const prev = unique.get(f.path);
     if (!prev) unique.set(f.path, f);
-    else if (sameBytes(prev.bytes, f.bytes)) ignored.push(`${f.path} (listed twice)`);
+    else if (sameContent(prev, f)) ignored.push(`${f.path} (listed twice)`);
     else report({ file: f.path, reason: 'duplicate', detail: 'path listed twice with different content; the first is kept' });
   }
   const sorted = [...unique.values()].sort(byPath);
@@ -75,42 +86,45 @@ export function ingest(files: VirtualFile[], opts: IngestOptions = {}): IngestRe
   };
   for (const f of sorted) {
     const ext = extname(f.path);
-    const type = TEXT_EXTENSIONS.has(ext) ? null : detectImageType(f.bytes);
-    if (f.bytes.length > maxFileBytes) {
-      const detail = `${f.bytes.length} bytes > limit ${maxFileBytes}`;
+    const size = f.probe?.size ?? f.bytes.length;
+    const type = TEXT_EXTENSIONS.has(ext) ? null : f.probe ? f.probe.type : detectImageType(f.bytes);
+    if (size > maxFileBytes) {
+      const detail = `${size} bytes > limit ${maxFileBytes}`;
       if (type || IMAGE_EXTENSIONS.has(ext)) badImage(f, 'oversized', detail);
       else report({ file: f.path, reason: 'oversized', detail });
     } else if (TEXT_EXTENSIONS.has(ext)) texts.push(f);
     else if (type) imageFiles.push({ f, type });
     else {
-      const other = detectUnsupportedType(f.bytes);
+      const other = f.probe ? f.probe.unsupported : detectUnsupportedType(f.bytes);
       if (other) badImage(f, 'unsupported-type', `${other} is not supported (PNG, JPEG, WebP, GIF, BMP are)`);
       else if (IMAGE_EXTENSIONS.has(ext))
-        badImage(f, f.bytes.length === 0 ? 'truncated-image' : 'undecodable-image', f.bytes.length === 0 ? 'empty file' : 'no PNG/JPEG/GIF/WebP/BMP signature');
+        badImage(f, size === 0 ? 'truncated-image' : 'undecodable-image', size === 0 ? 'empty file' : 'no PNG/JPEG/GIF/WebP/BMP signature');
       else if (f.shard) ignored.push(`${f.path} (WebDataset field without captions)`);
       else report({ file: f.path, reason: 'unsupported-type', detail: `not an image or caption file (.${ext || 'no extension'})` });
     }
   }
 
   // ---- images: structure check, duplicates by content
-  const good = new Map<string, Uint8Array>();
+  const good = new Map<string, SourceFile>();
+  const hashOf = new Map<string, string>();
   const alias = new Map<string, string>(); // duplicate path → kept path (its captions merge there)
   const byHash = new Map<string, string[]>();
   for (const { f, type } of imageFiles) {
-    const chk = checkImage(f.bytes, type);
+    const chk = f.probe?.check ?? checkImage(f.bytes, type);
     if (!chk.ok) {
       badImage(f, chk.reason, chk.detail);
       continue;
     }
-    const h = fnv1a64(f.bytes);
-    const same = (byHash.get(h) ?? []).find((p) => sameBytes(good.get(p)!, f.bytes));
+    const h = f.probe?.fnv ?? fnv1a64(f.bytes);
+    const same = (byHash.get(h) ?? []).find((p) => sameContent(good.get(p)!, f));
     if (same) {
       alias.set(f.path, same);
       report({ file: f.path, reason: 'duplicate', detail: `same content as ${same}; its captions go to that image` });
       continue;
     }
     byHash.set(h, [...(byHash.get(h) ?? []), f.path]);
-    good.set(f.path, f.bytes);
+    good.set(f.path, f);
+    hashOf.set(f.path, h);
   }
 
   // ---- lookup tables over every image-like path (good, duplicate or skipped)
@@ -236,14 +250,16 @@ export function ingest(files: VirtualFile[], opts: IngestOptions = {}): IngestRe
 
   const pairs: Pair[] = [];
   const images = new Map<string, Uint8Array>();
-  for (const [p, bytes] of good) {
+  const hashes = new Map<string, string>();
+  for (const [p, f] of good) {
     const caps = captions.get(p);
     if (!caps || caps.length === 0) {
       report({ file: p, reason: 'image-without-caption', detail: 'no caption found for this image' });
       continue;
     }
     pairs.push({ imagePath: p, captions: caps });
-    images.set(p, bytes);
+    images.set(p, f.bytes);
+    hashes.set(p, hashOf.get(p)!);
   }
   pairs.sort((a, b) => byPath({ path: a.imagePath }, { path: b.imagePath }));
 
@@ -254,6 +270,7 @@ export function ingest(files: VirtualFile[], opts: IngestOptions = {}): IngestRe
   return {
     pairs,
     images,
+    hashes,
     report: {
       format: [...fmts, ...arch].join('+') || 'none',
       formats: fmts,

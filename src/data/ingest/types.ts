@@ -4,7 +4,27 @@
 /** One file as the UI/worker hands it over (from File objects, folder pickers or archive members). */
 export interface VirtualFile {
   path: string;
+  /** The content; may be empty when `probe` is given (the upload worker reads images again to decode). */
   bytes: Uint8Array;
+  /**
+   * What ingest needs to know about an image file, measured beforehand (probeImage in probe.ts) so
+   * that the upload worker does not hold every image's bytes at once. When present, ingest uses it
+   * instead of reading `bytes`.
+   */
+  probe?: ImageProbe;
+}
+
+/** Size, sniffed type, structure check and FNV-1a 64 of one file (see probe.ts). */
+export interface ImageProbe {
+  size: number;
+  /** Supported image type by magic bytes, or null. */
+  type: 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp' | null;
+  /** Name of a recognised but unsupported format (TIFF, HEIC, …), or null. */
+  unsupported: string | null;
+  /** Structural check when `type` is set. */
+  check: { ok: true } | { ok: false; reason: 'truncated-image' | 'undecodable-image'; detail: string } | null;
+  /** FNV-1a 64 of the bytes (duplicate detection; the same hash ingest computes itself). */
+  fnv: string;
 }
 
 /** Why an item was not loaded. Every skip names the file (and the line for line-based metadata). */
@@ -79,8 +99,10 @@ export interface Pair {
 export interface IngestResult {
   /** Sorted by imagePath, so the same upload gives the same order whatever the drop order. */
   pairs: Pair[];
-  /** Raw bytes of every paired image, by imagePath. */
+  /** Raw bytes of every paired image, by imagePath (empty for probed files: read them again). */
   images: Map<string, Uint8Array>;
+  /** FNV-1a 64 of every paired image's bytes, by imagePath (content identity of the upload). */
+  hashes: Map<string, string>;
   report: IngestReport;
 }
 

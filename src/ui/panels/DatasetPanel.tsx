@@ -1,14 +1,27 @@
-// Built-in dataset: spec fields (applied with Generate), stats, caption-length histogram, preview grid.
+// The dataset: built-in shapes or an upload (source chooser, spec fields applied with Generate/Apply,
+// drop zone + pickers with progress), then the stats, caption-length histogram and preview grid of
+// the dataset the training worker has loaded. The full report of an upload is UploadReportPanel.
 import { startWorker } from '../../store/client';
 import { datasetProblem } from '../../store/experiment';
 import { useStore } from '../../store/store';
+import { useUploads } from '../../store/uploads';
 import { CaptionHistogram } from '../charts/CaptionHistogram';
 import { NumberField } from '../NumberField';
 import { Thumb } from '../Thumb';
+import { UploadSource } from '../upload/UploadSource';
+import { UploadZone } from '../upload/UploadZone';
 
 function DatasetStats() {
   const info = useStore((s) => s.dataset);
-  if (!info) return <p className="muted">Generating the dataset…</p>;
+  const upload = useStore((s) => s.activeDataset?.kind === 'upload');
+  const trainError = useUploads((s) => s.trainError);
+  if (!info && trainError)
+    return (
+      <p className="err" role="alert" data-testid="dataset-error">
+        {trainError}
+      </p>
+    );
+  if (!info) return <p className="muted">{upload ? 'Loading the upload…' : 'Generating the dataset…'}</p>;
   const preview = Math.min(12, info.valImages.captions.length);
   return (
     <>
@@ -17,8 +30,17 @@ function DatasetStats() {
         <dd>{info.train}</dd>
         <dt>val</dt>
         <dd>{info.val}</dd>
-        <dt>held-out</dt>
-        <dd>{info.heldOut}</dd>
+        {info.upload ? (
+          <>
+            <dt>zero-shot</dt>
+            <dd data-testid="dataset-classes">{info.upload.classes ? `${info.upload.classes.length} classes` : 'no labels'}</dd>
+          </>
+        ) : (
+          <>
+            <dt>held-out</dt>
+            <dd>{info.heldOut}</dd>
+          </>
+        )}
         <dt>vocab</dt>
         <dd>{info.vocabSize}</dd>
         <dt>captions/image</dt>
@@ -47,20 +69,24 @@ export function DatasetPanel() {
   const setDataset = useStore((s) => s.setDataset);
   const changed = active !== null && JSON.stringify(active) !== JSON.stringify(spec);
   const problem = datasetProblem(spec);
+  const upload = spec.kind === 'upload';
+  const info = useStore((s) => s.dataset);
   return (
     <section className="panel" aria-labelledby="dataset-h" data-testid="dataset-panel">
-      <h2 id="dataset-h">Dataset · built-in shapes</h2>
+      <h2 id="dataset-h">Dataset · {upload ? `upload${info?.upload ? `: ${info.upload.name}` : ''}` : 'built-in shapes'}</h2>
+      <UploadSource />
       <div className="fields">
-        <NumberField label="seed" value={spec.seed} onChange={(seed) => setDataset({ seed })} testId="ds-seed" />
-        <NumberField label="train images" value={spec.count} onChange={(count) => setDataset({ count })} testId="ds-count" />
+        <NumberField label={upload ? 'split seed' : 'seed'} value={spec.seed} onChange={(seed) => setDataset({ seed })} testId="ds-seed" />
+        {upload ? null : <NumberField label="train images" value={spec.count} onChange={(count) => setDataset({ count })} testId="ds-count" />}
         <NumberField label="val images" value={spec.valCount} onChange={(valCount) => setDataset({ valCount })} testId="ds-val" />
-        <NumberField label="held-out" value={spec.heldOutCount} onChange={(heldOutCount) => setDataset({ heldOutCount })} testId="ds-heldout" />
+        {upload ? null : <NumberField label="held-out" value={spec.heldOutCount} onChange={(heldOutCount) => setDataset({ heldOutCount })} testId="ds-heldout" />}
         <NumberField label="image size" value={spec.size} onChange={(size) => setDataset({ size })} testId="ds-size" />
+        <NumberField label="vocab size" value={spec.vocabSize ?? 512} onChange={(vocabSize) => setDataset({ vocabSize })} testId="ds-vocab" />
       </div>
       {changed ? (
         <p className="note">
           <button type="button" onClick={() => startWorker(spec)} disabled={!!problem}>
-            Generate
+            {upload ? 'Apply' : 'Generate'}
           </button>{' '}
           {problem ? (
             <span className="err" role="alert">
@@ -71,6 +97,7 @@ export function DatasetPanel() {
           )}
         </p>
       ) : null}
+      <UploadZone />
       <DatasetStats />
     </section>
   );
