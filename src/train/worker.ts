@@ -141,7 +141,7 @@ async function init(spec: DatasetSpec) {
     captionsPerImage: set.captions[0]?.length ?? 0,
     vocabSize: prep.tokenizer.vocabSize,
     contextLength,
-    truncated: prep.truncated,
+    truncated: lens.filter((l) => l > contextLength).length, // training captions longer than the context (cut when batched)
     captionLengthHistogram: hist,
     size: S,
     valImages: {
