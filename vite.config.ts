@@ -8,8 +8,9 @@ export default defineConfig({
   server: { host: 'localhost', port: 5173, strictPort: false, ...(process.env.SHARELAB_NO_HMR ? { hmr: false } : {}) },
   preview: { host: 'localhost', port: 4173 },
   worker: { format: 'es' },
-  // Imported only from a worker (the UMAP layout), which Vite's dependency scan does not follow.
-  optimizeDeps: { include: ['umap-js', 'onnx-proto', 'onnxruntime-web/webgpu'] },
+  // Dependencies imported from workers (UMAP, ingest, ONNX/teacher): Vite's start-up scan does not follow
+  // workers, and a dependency optimised later invalidates the running worker's imports (a fresh clone hangs).
+  optimizeDeps: { include: ['umap-js', 'onnx-proto', 'onnxruntime-web', 'onnxruntime-web/webgpu', 'fflate', 'nanotar', 'papaparse'] },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 6000,

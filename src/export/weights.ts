@@ -76,6 +76,6 @@ export function weightsFromCheckpoint(bytes: Uint8Array, buffers?: Float32Array 
   if (!state) throw new ExportWeightsError('checkpoint has no parameters');
   const stored = state.buffers?.values;
   const init = bl.initialValues();
-  const fromFile = stored && stored.some((v, i) => v !== init[i]) ? stored : null;
+  const fromFile = stored?.some((v, i) => v !== init[i]) ? stored : null;
   return { weights: weightsFromFlat(cfg, state.params, buffers ?? fromFile, layout), meta };
 }

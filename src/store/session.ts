@@ -60,8 +60,8 @@ export async function startSessionPersistence(sender: (m: ToWorker) => void) {
   const r = restoreSession(saved);
   // Runs already sent to the worker (a very fast click on Train) win over the saved list.
   const started = st().order.some((id) => st().runs[id].status !== 'planned');
-  if (r && r.order.length && started) st().pushMessage('A saved session was found but runs had already started; it was not restored.');
-  else if (r && r.order.length) {
+  if (r?.order.length && started) st().pushMessage('A saved session was found but runs had already started; it was not restored.');
+  else if (r?.order.length) {
     const s = st();
     const planned = s.order.map((id) => s.runs[id]).filter((x) => x.status === 'planned');
     const key = (x: { preset: string; seed: number }) => `${x.preset}|${x.seed}`;

@@ -342,7 +342,7 @@ async function startFromCheckpoint(st: RunState, from: NonNullable<RunRequest['f
   if (!gpu || !prep || !currentSet) throw new Error('no GPU or dataset yet');
   let set = currentSet;
   if (cfg.vision.imageSize !== set.size) {
-    if (!currentSpec || currentSpec.kind !== 'builtin') {
+    if (currentSpec?.kind !== 'builtin') {
       throw new Error(`the checkpoint's model takes ${cfg.vision.imageSize}×${cfg.vision.imageSize} images; this dataset was prepared at ${set.size}×${set.size} — load the dataset at that size`);
     }
     set = builtinSet({ seed: currentSpec.seed, count: currentSpec.count, valCount: currentSpec.valCount, heldOutCount: currentSpec.heldOutCount, size: cfg.vision.imageSize });
