@@ -1,11 +1,17 @@
-// Benchmark page (bench.html): our matmul kernels vs tfjs-webgpu and onnxruntime-web, and full
-// training steps per sharing preset, all in this one page. Query: ?suite=all|matmul|train,
-// ?reps=5, ?quick=1 (a few shapes, for smoke tests), ?squares=64,128,… . When finished,
-// window.__benchResults holds the results (read by bench/bench.spec.ts).
+// Benchmark page (bench.html): our kernels vs tfjs-webgpu and onnxruntime-web, our training step per
+// sharing preset (and the same step in tfjs-webgpu), and a soak test, all in this one page.
+// Query: ?suite=all | a comma list of matmul, ops, train, soak;  ?quick=1 (a few shapes, short soak);
+// ?reps=5;  ?squares=64,128,…;  ?cases=<substr,…> (matmul case filter);  ?kernels=vec4,… (our matmul
+// kernels to time);  ?peers=0 (no tfjs / onnxruntime);  ?maxB=4096 (largest contrastive batch: 16384
+// takes ~15 min per forward+backward of ours on a 2-core SwiftShader machine);  ?ops=<substr,…> (op filter);
+// ?soakSteps=2000&soakEvery=100.  When finished, window.__benchResults holds the results (read by
+// bench/matmul-train.bench.ts).
 import { acquireDevice } from '../gpu/device';
 import { Gpu } from '../gpu/runtime';
-import { type CaseSpec, SQUARE_CASES, TRAIN_CASES, benchMatmulCase } from './matmul-bench';
+import { type CaseSpec, SQUARE_CASES, TRAIN_CASES, benchMatmulCase, benchRowSumFusion } from './matmul-bench';
+import { benchOpCase, opCases, opName } from './ops-bench';
 import { type OrtState, initTfjs, ortVersion, probeOrt } from './peers';
+import { soak } from './soak';
 import { benchTraining } from './train-bench';
 import type { BenchResults, MatmulCase } from './types';
 
@@ -24,9 +30,11 @@ function log(s: string) {
 
 async function main() {
   const q = new URLSearchParams(location.search);
-  const suite = q.get('suite') ?? 'all';
-  const reps = Math.max(5, Number(q.get('reps') ?? 5));
+  const suites = new Set((q.get('suite') ?? 'all').split(','));
+  const want = (s: string) => suites.has('all') || suites.has(s);
+  const reps = Math.max(3, Number(q.get('reps') ?? 5));
   const quick = q.get('quick') === '1';
+  const peers = q.get('peers') !== '0';
   const t0 = performance.now();
 
   const adapter = await navigator.gpu?.requestAdapter({ powerPreference: 'high-performance' });
@@ -40,14 +48,15 @@ async function main() {
     startedAt: new Date().toISOString(),
     wallMs: 0,
     reps,
+    quick,
     notes: [],
     peers: { tfjs: { backend: 'none' }, ort: { ep: 'none', io: 'none', version: 'unknown' } },
     matmul: [],
   };
   if (!caps.features.has('timestamp-query')) res.notes.push('no timestamp-query on this adapter: no GPU kernel times (Profiler off)');
 
-  if (suite === 'all' || suite === 'matmul') {
-    let tfjsOk = false;
+  let tfjsOk = false;
+  if (peers && (want('matmul') || want('ops') || want('train'))) {
     try {
       res.peers.tfjs.backend = await initTfjs();
       tfjsOk = true;
@@ -55,35 +64,58 @@ async function main() {
       res.peers.tfjs.error = String(e);
     }
     log(`tfjs: ${res.peers.tfjs.backend} ${res.peers.tfjs.error ?? ''}`);
-    let ort: OrtState | null = null;
-    try {
-      ort = await probeOrt();
-      res.peers.ort = { ep: ort.ep, io: ort.io, version: ortVersion(), error: ort.error };
-    } catch (e) {
-      res.peers.ort.error = String(e);
-    }
-    log(`ort: ${JSON.stringify(res.peers.ort)}`);
+  }
 
+  if (want('matmul')) {
+    let ort: OrtState | null = null;
+    if (peers) {
+      try {
+        ort = await probeOrt();
+        res.peers.ort = { ep: ort.ep, io: ort.io, version: ortVersion(), error: ort.error };
+      } catch (e) {
+        res.peers.ort.error = String(e);
+      }
+      log(`ort: ${JSON.stringify(res.peers.ort)}`);
+    }
     const squares = (q.get('squares') ?? (quick ? '64,128' : '64,128,256,512,1024,2048')).split(',').map(Number);
+    const only = q.get('cases');
     const cases: CaseSpec[] = [
-      ...(quick ? TRAIN_CASES.filter((_, i) => i % 3 === 0) : TRAIN_CASES),
+      ...(quick ? TRAIN_CASES.filter((_, i) => i < 9) : TRAIN_CASES),
       ...SQUARE_CASES.filter((c) => squares.includes(c.M)),
-    ];
-    let slowMsPerFlop: number | null = null;
+    ].filter((c) => !only || only.split(',').some((x) => c.name.includes(x)));
+    const kernels = q.get('kernels')?.split(',');
+    let prev: Map<string, number> | null = null;
     for (const spec of cases) {
-      // Only squares ≥ 1024 may be skipped, estimated from the previous square's slowest implementation.
-      const guard = spec.group === 'square' && spec.M >= 1024 ? slowMsPerFlop : null;
-      const r: MatmulCase = await benchMatmulCase(spec, { gpu, ort, tfjs: tfjsOk, reps, sampleMs: 25, caseBudgetMs: 60_000, log }, guard);
+      // Squares ≥ 1024 leave out implementations too slow for the budget, estimated from the previous square.
+      const guard = spec.group === 'square' && spec.M >= 1024 ? prev : null;
+      const r: MatmulCase = await benchMatmulCase(spec, { gpu, ort, tfjs: tfjsOk, kernels, reps, sampleMs: 25, caseBudgetMs: 60_000, log }, guard);
       res.matmul.push(r);
       if (r.skipped) log(`${spec.name}: skipped (${r.skipped})`);
       if (spec.group === 'square' && !r.skipped) {
-        const slowest = Math.max(...r.results.filter((x) => Number.isFinite(x.msPerOp)).map((x) => x.msPerOp));
-        slowMsPerFlop = slowest / (2 * spec.M * spec.N * spec.K);
+        const flops = 2 * spec.M * spec.N * spec.K;
+        prev = new Map([...(prev ?? []), ...r.results.filter((x) => Number.isFinite(x.msPerOp)).map((x) => [x.impl, x.msPerOp / flops] as [string, number])]);
       }
+    }
+    res.fusion = await benchRowSumFusion(gpu, cases, reps, log);
+  }
+
+  if (want('ops')) {
+    res.ops = [];
+    const maxB = Number(q.get('maxB') ?? 4096);
+    const onlyOps = q.get('ops')?.split(',');
+    // ms per iteration of ours at the last B of each loss, to estimate the next (cost ∝ B²).
+    const last = new Map<string, { B: number; ms: number }>();
+    for (const spec of opCases(quick, maxB).filter((s) => !onlyOps || onlyOps.some((x) => opName(s).includes(x)))) {
+      const prev = last.get(spec.op);
+      const estimateMs = prev && spec.op !== 'attention' ? prev.ms * (spec.B / prev.B) ** 2 : undefined;
+      const r = await benchOpCase(spec, { gpu, tfjs: tfjsOk, reps, sampleMs: 50, tfjsMaxBytes: 3 * 2 ** 30, estimateMs, log });
+      res.ops.push(r);
+      const ours = r.results.find((x) => x.impl === 'ours');
+      if (ours && Number.isFinite(ours.msPerIter)) last.set(spec.op, { B: spec.B, ms: ours.msPerIter });
     }
   }
 
-  if (suite === 'all' || suite === 'train') {
+  if (want('train')) {
     res.train = await benchTraining({
       gpu,
       reps,
@@ -91,9 +123,18 @@ async function main() {
       presets: quick ? ['separate', 'shared-all'] : undefined,
       profilePreset: 'shared-except-ln',
       profileSteps: 3,
+      peerPresets: tfjsOk ? (quick ? ['separate'] : ['separate', 'shared-all']) : undefined,
+      peerReps: quick ? 3 : reps,
       log,
     });
   }
+
+  if (want('soak')) {
+    const steps = Number(q.get('soakSteps') ?? (quick ? 300 : 2000));
+    const every = Number(q.get('soakEvery') ?? (quick ? 25 : 100));
+    res.soak = await soak({ gpu, steps, sampleEvery: every, batchSize: 8, log });
+  }
+
   res.wallMs = performance.now() - t0;
   log(`done in ${(res.wallMs / 1000).toFixed(0)} s`);
   window.__benchResults = res;

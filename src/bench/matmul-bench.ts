@@ -5,10 +5,11 @@ import { Rng, randArray } from '../engine/rng';
 import type { Dispatch, Gpu } from '../gpu/runtime';
 import { Gpu as GpuClass } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
-import { type MatmulVariant, matmul, matmulRef, vec4Applies } from '../kernels/matmul';
+import { sumRows } from '../kernels/elementwise';
+import { type MatmulVariant, applicableKernels, matmul, matmulRef } from '../kernels/matmul';
 import { type CaseInputs, type OrtState, type Runner, ortRunner, tfjsRunner } from './peers';
 import { median, relSpread, rotate } from './stats';
-import type { ImplResult, MatmulCase } from './types';
+import type { FusionCase, ImplResult, MatmulCase } from './types';
 
 export interface CaseSpec {
   name: string;
@@ -21,20 +22,25 @@ export interface CaseSpec {
 }
 
 /**
- * Shapes of the small CLIP (width 32, mlpRatio 2, B = 32, T = 17 → B·T = 544; both towers → 1088),
- * plus wider variants: forward X·W (A·B), input grads dY·Wᵀ style (A·Bᵀ) and weight grads Xᵀ·dY (Aᵀ·B, K = B·T).
+ * The products a linear layer y = x·Wᵀ (src/engine/ops.ts linear) runs, with x (N, Cin), W (Cout, Cin):
+ * forward A·Bᵀ (M = N tokens, N = Cout, K = Cin), input grad dX = dY·W, A·B (M = N tokens, N = Cin,
+ * K = Cout), weight grad dW = dYᵀ·X, Aᵀ·B (M = Cout, N = Cin, K = N tokens).
+ * Models: the bench's SMALL CLIP (width 32, mlpRatio 2, B = 32 → 32·17 = 544 vision tokens, patch dim 192),
+ * the app's default 'tiny' (width 64, mlpRatio 4, B = 64 → 1088 tokens), and a width-256 variant.
  */
+const linearCases = (tag: string, tokens: number, cin: number, cout: number): CaseSpec[] => [
+  { name: `${tag} fwd`, group: 'train', M: tokens, N: cout, K: cin, transB: true },
+  { name: `${tag} dX`, group: 'train', M: tokens, N: cin, K: cout },
+  { name: `${tag} dW`, group: 'train', M: cout, N: cin, K: tokens, transA: true },
+];
+
 export const TRAIN_CASES: CaseSpec[] = [
-  { name: 'qkv fwd', group: 'train', M: 544, N: 96, K: 32 },
-  { name: 'mlp up fwd', group: 'train', M: 544, N: 64, K: 32 },
-  { name: 'mlp down fwd', group: 'train', M: 544, N: 32, K: 64 },
-  { name: 'w128 fwd', group: 'train', M: 1088, N: 128, K: 128 },
-  { name: 'w256 fwd', group: 'train', M: 1088, N: 256, K: 256 },
-  { name: 'qkv dX (A·Bᵀ)', group: 'train', M: 544, N: 32, K: 96, transB: true },
-  { name: 'w256 dX (A·Bᵀ)', group: 'train', M: 1088, N: 256, K: 64, transB: true },
-  { name: 'qkv dW (Aᵀ·B)', group: 'train', M: 32, N: 96, K: 544, transA: true },
-  { name: 'w128 dW (Aᵀ·B)', group: 'train', M: 128, N: 128, K: 1088, transA: true },
-  { name: 'w256 dW (Aᵀ·B)', group: 'train', M: 256, N: 256, K: 1088, transA: true },
+  ...linearCases('small qkv', 544, 32, 96),
+  ...linearCases('small mlp.fc', 544, 32, 64),
+  ...linearCases('small patch', 512, 192, 32),
+  ...linearCases('tiny mlp.fc', 1088, 64, 256),
+  ...linearCases('tiny mlp.proj', 1088, 256, 64),
+  ...linearCases('w256 qkv', 1088, 256, 768),
 ];
 
 export const SQUARE_CASES: CaseSpec[] = [64, 128, 256, 512, 1024, 2048].map((n) => ({ name: `square ${n}`, group: 'square', M: n, N: n, K: n }));
@@ -73,15 +79,21 @@ export interface MatmulBenchOpts {
   gpu: Gpu;
   ort: OrtState | null;
   tfjs: boolean;
+  /** Only these of our kernels (default: every one that applies). */
+  kernels?: string[];
   reps: number;
   /** Target wall time of one sample; opsPerSample is chosen from the warm-up to reach it. */
   sampleMs: number;
-  /** Skip a case when its estimated time (from the previous case's slowest implementation) exceeds this. */
+  /** Skip an implementation when its estimated time (from its ms/FLOP on the previous square) exceeds this. */
   caseBudgetMs: number;
   log: (s: string) => void;
 }
 
-export async function benchMatmulCase(spec: CaseSpec, o: MatmulBenchOpts, prevSlowMsPerFlop: number | null): Promise<MatmulCase> {
+/**
+ * `prevMsPerFlop` (impl → ms per FLOP on the previous square, or null): implementations whose estimate
+ * for this case exceeds the budget are left out (listed in `skipped`); the case is skipped when none is left.
+ */
+export async function benchMatmulCase(spec: CaseSpec, o: MatmulBenchOpts, prevMsPerFlop: Map<string, number> | null): Promise<MatmulCase> {
   const c: CaseInputs = {
     M: spec.M,
     N: spec.N,
@@ -93,16 +105,24 @@ export async function benchMatmulCase(spec: CaseSpec, o: MatmulBenchOpts, prevSl
   };
   const flops = 2 * spec.M * spec.N * spec.K;
   const base: MatmulCase = { ...spec, transA: c.transA, transB: c.transB, opsPerSample: 0, autoPicks: pickedKernel(spec), results: [] };
-  if (prevSlowMsPerFlop !== null) {
-    const est = prevSlowMsPerFlop * flops * (o.reps + 2) * 4;
-    if (est > o.caseBudgetMs) return { ...base, skipped: `estimated ${(est / 1000).toFixed(0)} s on this adapter (> ${(o.caseBudgetMs / 1000).toFixed(0)} s budget)` };
-  }
+  const tooSlow: string[] = [];
+  const affordable = (name: string) => {
+    const r = prevMsPerFlop?.get(name);
+    if (r === undefined) return true;
+    // warm-up + reps samples of ≥ 1 op each, 1.5× slack.
+    const est = r * flops * (o.reps + 2) * 1.5;
+    if (est <= o.caseBudgetMs) return true;
+    tooSlow.push(`${name} ≈ ${(est / 1000).toFixed(0)} s`);
+    return false;
+  };
 
-  const variants: MatmulVariant[] = ['direct', 'tiled'];
-  if (vec4Applies({ transA: c.transA, transB: c.transB }, c.K, c.M * c.K, c.K * c.N)) variants.push('vec4');
+  const variants: MatmulVariant[] = applicableKernels(c).filter((k) => !o.kernels || o.kernels.includes(k));
   const impls: { name: string; make: () => Promise<Runner> | Runner }[] = variants.map((v) => ({ name: `ours-${v}`, make: () => oursRunner(o.gpu, c, v) }));
   if (o.tfjs) impls.push({ name: 'tfjs-webgpu', make: () => tfjsRunner(c) });
   if (o.ort) impls.push({ name: o.ort.ep === 'webgpu' ? 'ort-webgpu' : 'ort-wasm (CPU)', make: () => ortRunner(c, o.ort as OrtState) });
+  impls.splice(0, impls.length, ...impls.filter((im) => affordable(im.name)));
+  if (tooSlow.length) base.skippedImpls = tooSlow;
+  if (impls.length === 0) return { ...base, skipped: `every implementation over the ${(o.caseBudgetMs / 1000).toFixed(0)} s budget (${tooSlow.join(', ')})` };
 
   const runners: { name: string; r: Runner | null; samples: number[]; error?: string }[] = [];
   for (const im of impls) {
@@ -142,7 +162,10 @@ export async function benchMatmulCase(spec: CaseSpec, o: MatmulBenchOpts, prevSl
   // Sanity: compare each output with a float64 CPU reference (or with ours-direct when that is too slow).
   const outs = new Map<string, Float32Array>();
   for (const x of live()) outs.set(x.name, await x.r!.read());
-  const ref = flops <= 2 * 512 ** 3 ? matmulRef(c.a, c.b, c.M, c.N, c.K, { transA: c.transA, transB: c.transB }) : outs.get('ours-direct');
+  const ref =
+    flops <= 2 * 512 ** 3
+      ? matmulRef(c.a, c.b, c.M, c.N, c.K, { transA: c.transA, transB: c.transB })
+      : (outs.get('ours-direct') ?? outs.get(`ours-${base.autoPicks}`));
 
   // Our kernels' GPU time from timestamps (separate Gpu with the profiler on the same device).
   const gpuMs = new Map<string, number>();
@@ -177,4 +200,40 @@ export async function benchMatmulCase(spec: CaseSpec, o: MatmulBenchOpts, prevSl
   }
   o.log(`${spec.name} ${spec.M}×${spec.N}×${spec.K}: ${base.results.map((r) => `${r.impl} ${r.msPerOp.toFixed(2)} ms`).join(', ')}`);
   return base;
+}
+
+/**
+ * dW = dYᵀ·X plus the bias gradient Σ_n dY[n, :]: the vec4tn kernel with the row sums fused (one
+ * dispatch) vs the same kernel followed by sumRows (two), interleaved on the weight-gradient cases.
+ */
+export async function benchRowSumFusion(gpu: Gpu, specs: CaseSpec[], reps: number, log: (s: string) => void): Promise<FusionCase[]> {
+  const out: FusionCase[] = [];
+  for (const spec of specs.filter((c) => c.transA && !c.transB && c.M % 4 === 0 && c.N % 4 === 0)) {
+    const a = gpu.fromArray(randArray(new Rng(21), spec.M * spec.K, 0.5), [spec.M * spec.K], 'fuse.A');
+    const b = gpu.fromArray(randArray(new Rng(22), spec.K * spec.N, 0.5), [spec.K * spec.N], 'fuse.B');
+    const c = gpu.tensor([spec.M * spec.N], 'fuse.C');
+    const rs = gpu.tensor([spec.M], 'fuse.rowSums');
+    const mm = (fused: boolean) => {
+      matmul(gpu, a, b, c, spec.M, spec.N, spec.K, { transA: true, accumulate: true, variant: 'vec4tn', rowSums: fused ? rs : undefined });
+      if (!fused) sumRows(gpu, a, rs, spec.K, spec.M);
+    };
+    const samples: Record<'fused' | 'separate', number[]> = { fused: [], separate: [] };
+    const time = async (fused: boolean, k: number) => {
+      const t0 = performance.now();
+      for (let i = 0; i < k; i++) mm(fused);
+      await gpu.sync();
+      return (performance.now() - t0) / k;
+    };
+    await time(true, 1);
+    const w = await time(false, 1);
+    const k = Math.max(1, Math.min(16, Math.ceil(25 / Math.max(0.05, w))));
+    for (let r = 0; r < reps; r++) {
+      for (const fused of r % 2 ? [true, false] : [false, true]) samples[fused ? 'fused' : 'separate'].push(await time(fused, k));
+    }
+    for (const t of [a, b, c, rs]) t.buffer.destroy();
+    const row = { name: spec.name, M: spec.M, N: spec.N, K: spec.K, separateMs: median(samples.separate), fusedMs: median(samples.fused) };
+    log(`fusion ${spec.name}: separate ${row.separateMs.toFixed(2)} ms, fused ${row.fusedMs.toFixed(2)} ms`);
+    out.push(row);
+  }
+  return out;
 }

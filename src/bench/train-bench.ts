@@ -9,6 +9,7 @@ import { SMALL } from '../train/train.check';
 import { DEFAULT_HYPER, type TrainHyper } from '../train/hyper';
 import { type BatchData, Trainer } from '../train/trainer';
 import { median, relSpread, rotate } from './stats';
+import { benchTrainPeer } from './train-peer';
 import type { BenchResults, KernelShare, TrainPresetResult } from './types';
 
 export interface TrainBenchOpts {
@@ -18,6 +19,9 @@ export interface TrainBenchOpts {
   presets?: string[];
   profilePreset: string;
   profileSteps: number;
+  /** Presets whose step is also run in tfjs-webgpu (train-peer.ts); peerReps repetitions each. */
+  peerPresets?: string[];
+  peerReps?: number;
   log: (s: string) => void;
 }
 
@@ -123,6 +127,12 @@ export async function benchTraining(o: TrainBenchOpts): Promise<NonNullable<Benc
       totalGpuMsPerStep: total / o.profileSteps,
       note: 'GPU timestamps per dispatch (one compute pass each); sums of kernel time, not step wall time',
     };
+  }
+  if (o.peerPresets?.length) {
+    out.peers = [];
+    for (const preset of o.peerPresets) {
+      out.peers.push(await benchTrainPeer({ gpu, preset, cfg: cfgOf(preset), hyper, batches, reps: o.peerReps ?? o.reps, log: o.log }));
+    }
   }
   return out;
 }
