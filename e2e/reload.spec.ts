@@ -10,17 +10,17 @@ const SCREENS = process.env.SCREENS_DIR ?? 'test-results/screens-reload';
 const RUN = tinyExperiment({
   presets: ['shared-all'],
   seeds: [2],
-  hyper: { steps: 36, evalEvery: 12, checkpointEvery: 6 },
+  hyper: { steps: 300, evalEvery: 100, checkpointEvery: 30 },
   runs: [
     { preset: 'shared-all', seed: 2 },
     { preset: 'shared-all', seed: 2 },
   ],
 });
 
-/** Statuses of the runs as saved in IndexedDB right now. */
+/** Status and stored-checkpoint step of each run as saved in IndexedDB right now. */
 const savedState = async (page: Page) => {
-  const [v] = await idbAll<{ order: string[]; runs: Record<string, { status: string }> }>(page, 'sharelab-session', 'kv');
-  return v ? v.order.map((id) => v.runs[id].status) : [];
+  const [v] = await idbAll<{ order: string[]; runs: Record<string, { status: string; checkpointStep?: number }> }>(page, 'sharelab-session', 'kv');
+  return v ? v.order.map((id) => `${v.runs[id].status}@${v.runs[id].checkpointStep ?? '-'}`) : [];
 };
 
 test('a reload mid-run restores runs, history and models; the interrupted run resumes on the same curve', async ({ page }) => {
@@ -32,14 +32,19 @@ test('a reload mid-run restores runs, history and models; the interrupted run re
   await page.getByTestId('train').click();
   const rows = page.getByTestId('run-row');
   await expect(rows.first()).toHaveAttribute('data-status', 'done', { timeout: 5 * 60_000 });
-  // The twin has stored a checkpoint past step 6, and is still running.
+  // The twin has stored a checkpoint (every 30 steps), and is still running (300 steps leave time to reload).
   const twinCkpt = rows.nth(1).getByRole('button', { name: /^Download checkpoint/ });
-  await expect.poll(async () => Number(/step (\d+)/.exec((await twinCkpt.getAttribute('title')) ?? '')?.[1] ?? 0), { timeout: 180_000 }).toBeGreaterThanOrEqual(6);
+  await expect.poll(async () => Number(/step (\d+)/.exec((await twinCkpt.getAttribute('title')) ?? '')?.[1] ?? 0), { timeout: 180_000 }).toBeGreaterThanOrEqual(30);
   // The session is saved (debounced) within a couple of seconds: wait until storage has both runs' state.
-  await expect.poll(() => savedState(page), { timeout: 30_000 }).toEqual(['done', 'running']);
+  await expect
+    .poll(async () => {
+      const [a, b] = await savedState(page);
+      return a === 'done@300' && /^running@[1-9]\d+$/.test(b ?? '');
+    }, { timeout: 30_000 })
+    .toBe(true);
   const before = await curves(page);
   const twinLabel = Object.keys(before)[1];
-  expect(before[twinLabel].length).toBeLessThan(36);
+  expect(before[twinLabel].length).toBeLessThan(300);
 
   await page.reload();
   await expect(page.getByTestId('dataset-stats')).toBeVisible({ timeout: 120_000 });
