@@ -45,6 +45,9 @@ export function tfLargestTensorBytes(s: OpSpec): number {
   return s.op === 'attention' ? 4 * s.B * (s.H ?? 1) * (s.T ?? 1) ** 2 : 4 * s.B * s.B;
 }
 
+/** tfjs's measured peak live bytes / its largest tensor (see OpBenchOpts.tfjsMaxBytes). */
+const peakFactor = (s: OpSpec) => (s.op === 'infonce' ? 22 : s.op === 'siglip' ? 16 : 12);
+
 interface OpRunner {
   runMany(k: number): Promise<void>;
   /** One fresh forward + backward; named outputs for the cross-check. */
@@ -258,7 +261,10 @@ export interface OpBenchOpts {
   tfjs: boolean;
   reps: number;
   sampleMs: number;
-  /** tfjs is not run when its estimated peak (≈ 6 of its largest tensors) exceeds this many bytes. */
+  /**
+   * tfjs is not run when its estimated peak exceeds this many bytes. Measured peaks (bench/results): ≈ 22×
+   * its (B, B) logit tensor for InfoNCE (1.4 GiB at B = 4096), 16× for SigLIP, ≈ 12× the score tensor for attention.
+   */
   tfjsMaxBytes: number;
   /** Estimated ms of one iteration (from a smaller B of the same op); over 60 s: no warm-up, one sample. */
   estimateMs?: number;
@@ -287,8 +293,9 @@ export async function benchOpCase(s: OpSpec, o: OpBenchOpts): Promise<OpCaseResu
     const limit = tfDevice().limits.maxStorageBufferBindingSize;
     if (largest > limit) {
       runners.push({ impl: 'tfjs-webgpu', r: null, samples: [], skipped: `cannot run: its ${(largest / 2 ** 20).toFixed(0)} MiB score/logit tensor exceeds the device's ${(limit / 2 ** 20).toFixed(0)} MiB binding limit` });
-    } else if (6 * largest > o.tfjsMaxBytes) {
-      runners.push({ impl: 'tfjs-webgpu', r: null, samples: [], skipped: `not run: needs ≈ ${((6 * largest) / 2 ** 30).toFixed(1)} GiB (> ${(o.tfjsMaxBytes / 2 ** 30).toFixed(1)} GiB bench budget)` });
+    } else if (peakFactor(s) * largest > o.tfjsMaxBytes) {
+      const est = (peakFactor(s) * largest) / 2 ** 30;
+      runners.push({ impl: 'tfjs-webgpu', r: null, samples: [], skipped: `not run: needs ≈ ${est.toFixed(1)} GiB (> ${(o.tfjsMaxBytes / 2 ** 30).toFixed(1)} GiB bench budget)` });
     } else {
       try {
         runners.push({ impl: 'tfjs-webgpu', r: await tfjsRunner(s, data), samples: [] });
