@@ -1,5 +1,5 @@
 // `npm test`: every test — unit (vitest, Node), the PyTorch bridge (python/), browser (Playwright,
-// system Chromium), and the headless experiment runner.
+// system Chromium), the headless experiment runner, and its PyTorch engine against it (engine parity).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { CHROMIUM_HELP } from './find-chromium.mjs';
@@ -26,8 +26,13 @@ const e2e = run(['playwright', 'test']);
 // The headless experiment runner end to end (2 tiny runs): it must write its four outputs.
 const exp = spawnSync('node', ['scripts/experiment.mjs', 'experiments/smoke.json', '--out', 'test-results/experiment'], { stdio: 'inherit', env }).status ?? 1;
 const missing = ['json', 'html', 'png', 'md'].filter((x) => !existsSync(`test-results/experiment/smoke.${x}`));
+// Engine parity: the same smoke experiment through the PyTorch twin (reuses the browser run above), ~30 s.
+let parity = 0;
+if (hasTorch && exp === 0) parity = spawnSync('node', ['scripts/engine-parity.mjs'], { stdio: 'inherit', env }).status ?? 1;
+else if (!hasTorch) console.error('\n!! SKIPPED the engine parity test (no PyTorch)\n');
 if (unit !== 0) console.error('unit tests failed');
 if (py !== 0) console.error('PyTorch bridge tests failed');
 if (e2e !== 0) console.error('browser tests failed');
+if (parity !== 0) console.error('engine parity (browser vs torch) failed');
 if (exp !== 0 || missing.length) console.error(`experiment runner failed${missing.length ? ` (missing ${missing.join(', ')})` : ''}`);
-process.exit(unit || py || e2e || exp || (missing.length ? 1 : 0));
+process.exit(unit || py || e2e || exp || parity || (missing.length ? 1 : 0));

@@ -39,6 +39,7 @@ from .config import preset_config, with_defaults
 from .data import PairDataset, Sampler, open_source
 from .model import ShareClip
 from .optim import lr_at, make_optimizer
+from .prepared import PreparedData
 from .tokenizer import BpeTokenizer
 
 
@@ -51,7 +52,9 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     src.add_argument("--init", help="start from this checkpoint's config and weights (step 0, fresh optimizer)")
     src.add_argument("--resume", help="continue this checkpoint: weights, AdamW moments, step")
     p.add_argument("--override", default="{}", help="JSON overlaid on the config, e.g. '{\"vision\":{\"width\":256}}'")
-    p.add_argument("--data", required=True, help="an ImageFolder directory, or tar shards ('a-{000..099}.tar', a glob, or a,b,c)")
+    p.add_argument("--data", help="an ImageFolder directory, or tar shards ('a-{000..099}.tar', a glob, or a,b,c)")
+    p.add_argument("--prepared", help="instead of --data: a folder with data.safetensors written by `npm run experiment -- X --engine torch` (the browser's own tensors, tokenizer included)")
+    p.add_argument("--eval-every", type=int, default=0, help="with --prepared: write eval-<step>.safetensors (validation embeddings) every N steps and at the end")
     p.add_argument("--tokenizer", help="tokenizer JSON (default: the checkpoint's, else trained on the data's captions)")
     p.add_argument("--vocab-size", type=int, default=512, help="vocabulary when training a tokenizer (default 512)")
     p.add_argument("--out", required=True, help="output directory")
@@ -79,6 +82,8 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     r.add_argument("--no-sync-bn", dest="sync_bn", action="store_false", help="per-rank BatchNorm statistics")
     r.add_argument("--threads", type=int, default=0, help="torch CPU threads per rank (0 = torch's default)")
     a = p.parse_args(argv)
+    if (a.data is None) == (a.prepared is None):
+        p.error("give exactly one of --data, --prepared")
     if sum(x is not None for x in (a.config, a.init, a.resume, a.experiment or a.preset)) != 1:
         p.error("give exactly one of --preset, --experiment [--preset], --config, --init, --resume")
     return a
@@ -110,7 +115,7 @@ def hyper_of(a: argparse.Namespace) -> dict[str, Any]:
         "eps": a.eps,
         "gradClip": a.grad_clip,
         "logEvery": a.log_every,
-        "evalEvery": 0,
+        "evalEvery": a.eval_every,
         "checkpointEvery": a.checkpoint_every,
     }
 
@@ -186,10 +191,20 @@ def _train(rank: int, world: int, device: torch.device, a: argparse.Namespace) -
     cfg, start = resolve_config(a)
     if a.batch_size % world != 0:
         raise SystemExit(f"--batch-size {a.batch_size} must be divisible by the number of processes ({world})")
-    items, skipped = open_source(a.data)
-    if not items:
-        raise SystemExit(f"no image–caption pairs in {a.data} (skipped: {skipped})")
-    if a.tokenizer:
+    prepared = PreparedData(a.prepared).to(device) if a.prepared else None
+    if prepared is not None:
+        items, skipped = [], {}
+        counts = prepared.caption_counts
+        if prepared.context_length != cfg["text"]["contextLength"]:
+            raise SystemExit(f"--prepared data has context {prepared.context_length}, the model {cfg['text']['contextLength']}")
+    else:
+        items, skipped = open_source(a.data)
+        if not items:
+            raise SystemExit(f"no image–caption pairs in {a.data} (skipped: {skipped})")
+        counts = [len(it.captions) for it in items]
+    if prepared is not None and not a.tokenizer and start is None:
+        tok = BpeTokenizer.from_json(prepared.tokenizer)
+    elif a.tokenizer:
         tok = BpeTokenizer.load(a.tokenizer)
     elif start is not None and start.tokenizer:
         tok = BpeTokenizer.from_json(start.tokenizer)
@@ -199,7 +214,7 @@ def _train(rank: int, world: int, device: torch.device, a: argparse.Namespace) -
         cfg["text"]["vocabSize"] = tok.vocab_size  # as the playground: the vocabulary comes from the tokenizer
     elif tok.vocab_size > cfg["text"]["vocabSize"]:
         raise SystemExit(f"tokenizer has {tok.vocab_size} ids; the checkpoint's model has {cfg['text']['vocabSize']}")
-    log(f"[sharelab] {len(items)} pairs ({skipped or 'none skipped'}), vocab {tok.vocab_size}, world {world}, device {device}")
+    log(f"[sharelab] {len(counts)} pairs ({skipped or 'none skipped'}), vocab {tok.vocab_size}, world {world}, device {device}")
 
     dtype = torch.float64 if a.dtype == "float64" else torch.float32
     model = ShareClip(cfg, sync_bn=a.sync_bn)
@@ -219,13 +234,12 @@ def _train(rank: int, world: int, device: torch.device, a: argparse.Namespace) -
         net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None, broadcast_buffers=not a.sync_bn)
 
     T, S = cfg["text"]["contextLength"], cfg["vision"]["imageSize"]
-    sampler = Sampler([len(it.captions) for it in items], a.batch_size, a.seed)
-    loader = torch.utils.data.DataLoader(
-        PairDataset(items, tok, S, T),
-        batch_sampler=_StepBatches(sampler, step0, a.steps, rank, world),
-        num_workers=a.workers,
-        pin_memory=device.type == "cuda",
-        persistent_workers=False,
+    sampler = Sampler(counts, a.batch_size, a.seed)
+    plan = _StepBatches(sampler, step0, a.steps, rank, world)
+    loader: Any = (
+        prepared.batches(plan)
+        if prepared is not None
+        else torch.utils.data.DataLoader(PairDataset(items, tok, S, T), batch_sampler=plan, num_workers=a.workers, pin_memory=device.type == "cuda", persistent_workers=False)
     )
     params = [p for _, p in model.canonical_parameters()]
     amp = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(a.amp) if device.type == "cuda" else None
@@ -233,7 +247,13 @@ def _train(rank: int, world: int, device: torch.device, a: argparse.Namespace) -
     scaler = torch.amp.GradScaler("cuda", enabled=amp is torch.float16) if hasattr(torch.amp, "GradScaler") else torch.cuda.amp.GradScaler(enabled=amp is torch.float16)
     metrics = open(out / "metrics.jsonl", "a") if rank == 0 else None
     if rank == 0:
-        (out / "run.json").write_text(json.dumps({"config": cfg, "hyper": hyper, "world": world, "device": str(device), "dtype": a.dtype, "amp": a.amp, "data": a.data, "pairs": len(items), "seed": a.seed}, indent=1))
+        info = {"config": cfg, "hyper": hyper, "world": world, "device": str(device), "dtype": a.dtype, "amp": a.amp, "data": a.data or a.prepared, "pairs": len(counts), "seed": a.seed, "torch": torch.__version__,
+                "threads": torch.get_num_threads(), "cpus": os.cpu_count(), "gpu": torch.cuda.get_device_name(device) if device.type == "cuda" else None}
+        (out / "run.json").write_text(json.dumps(info, indent=1))
+
+    def evaluate(step: int) -> None:
+        if rank == 0 and prepared is not None:
+            prepared.write_eval(out / f"eval-{step}.safetensors", model, dtype, step, math.exp(model.p("logit_scale").item()), amp)
 
     def save(step: int) -> None:
         if rank != 0:
@@ -246,6 +266,7 @@ def _train(rank: int, world: int, device: torch.device, a: argparse.Namespace) -
     t_window, n_window = t0, 0
     step = step0
     last: dict[str, Any] = {}
+    pending: list[tuple] = []
     model.train()
     for images, ids, eot, lengths in loader:
         step += 1  # 1-based, as the browser's lrAt and AdamW bias correction
@@ -271,34 +292,34 @@ def _train(rank: int, world: int, device: torch.device, a: argparse.Namespace) -
             scaler.step(optimizer)
             scaler.update()
         n_window += a.batch_size
+        # Every step's record (the browser's history), read back in one go every log_every steps.
+        pending.append((step, loss.detach().float(), norm.detach().float(), skipped_step, model.p("logit_scale").detach().clone(), lr))
         if step % a.log_every == 0 or step == a.steps:
-            gl = loss.detach().clone()
+            losses = torch.stack([x[1] for x in pending])
             if world > 1:
-                dist.all_reduce(gl)
-                gl /= world  # mean of the rank shares = the global-batch loss
-            if device.type == "cuda":
-                torch.cuda.synchronize()
+                dist.all_reduce(losses)
+                losses /= world  # mean of the rank shares = the global-batch loss
+            norms, scales = torch.stack([x[2] for x in pending]).tolist(), torch.stack([x[4] for x in pending]).exp().tolist()
             now = time.perf_counter()
-            last = {
-                "step": step,
-                "loss": gl.item(),
-                "gradNorm": norm.item() if not skipped_step else None,
-                "skipped": skipped_step,
-                "logitScale": math.exp(model.p("logit_scale").item()),
-                "lr": lr,
-                "epoch": (step - 1) // sampler.steps_per_epoch,
-                "samples": step * a.batch_size,
-                "samplesPerSec": n_window / max(now - t_window, 1e-9),
-                "elapsed": now - t0,
-            }
+            sps = n_window / max(now - t_window, 1e-9)
+            for (s_, _, _, sk, _, lr_), l_, g_, sc_ in zip(pending, losses.tolist(), norms, scales):
+                last = {"step": s_, "loss": l_, "gradNorm": None if sk else g_, "skipped": sk, "logitScale": sc_, "lr": lr_, "epoch": (s_ - 1) // sampler.steps_per_epoch,
+                        "samples": s_ * a.batch_size, "samplesPerSec": sps, "elapsed": now - t0}
+                if metrics:
+                    metrics.write(json.dumps(last) + "\n")
+            pending.clear()
             t_window, n_window = now, 0
             if metrics:
-                metrics.write(json.dumps(last) + "\n")
                 metrics.flush()
-            log(f"[sharelab] step {step}/{a.steps} loss {last['loss']:.4f} |g| {last['gradNorm']} lr {lr:.3g} {last['samplesPerSec']:.1f} samples/s")
+            log(f"[sharelab] step {step}/{a.steps} loss {last['loss']:.4f} |g| {last['gradNorm']} lr {lr:.3g} {sps:.1f} samples/s")
         if a.checkpoint_every and step % a.checkpoint_every == 0 and step != a.steps:
             save(step)
+        if a.eval_every and step % a.eval_every == 0 and step != a.steps:
+            evaluate(step)
     save(step)
+    evaluate(step)
+    if rank == 0:
+        (out / "run.json").write_text(json.dumps({**info, "wallSeconds": time.perf_counter() - t0, "status": "done", "last": last}, indent=1))
     if metrics:
         metrics.close()
     return last

@@ -75,21 +75,31 @@ export function pairLoss(img: Float32Array, txt: Float32Array, B: number, D: num
   return L / (2 * B);
 }
 
-export async function evaluate(trainer: Trainer, val: ValData, logitScale: number): Promise<{ metrics: EvalMetrics; emb: EvalEmbeddings }> {
-  const D = trainer.cfg.embedDim;
-  const img = await trainer.embedImages(val.images, val.Ni);
+/** Embeddings of the validation split: images (Ni, D), every caption (N, D), zero-shot prompts (P, D) if any. */
+export interface ValEmbeddings {
+  img: Float32Array;
+  txt: Float32Array;
+  prompts?: Float32Array;
+}
+
+/**
+ * Every validation metric from embeddings: the one definition shared by the WebGPU engine (evaluate below) and
+ * the PyTorch engine (src/experiment/torch-collect.ts reads the twin's embeddings). `batchSize` caps the pairs
+ * of the val loss, as the training batch does.
+ */
+export function metricsFromEmbeddings(val: ValData, e: ValEmbeddings, D: number, at: { step: number; batchSize: number; logitScale: number }): EvalMetrics {
+  const { img, txt } = e;
   const c = val.captions;
-  const txt = await trainer.embedTexts(c.ids, c.eot, c.lengths, c.N, c.rows);
   // The first caption of each image, for pair metrics.
   const first = new Int32Array(val.Ni).fill(-1);
   for (let j = c.N - 1; j >= 0; j--) first[val.captionImage[j]] = j;
   const pairedTxt = new Float32Array(val.Ni * D);
   for (let i = 0; i < val.Ni; i++) pairedTxt.set(txt.subarray(first[i] * D, first[i] * D + D), i * D);
-  const B = Math.min(val.Ni, trainer.hyper.batchSize);
+  const B = Math.min(val.Ni, at.batchSize);
   const r = recallAtK(img, val.Ni, txt, c.N, D, val.captionImage);
   const metrics: EvalMetrics = {
-    step: trainer.step,
-    valLoss: pairLoss(img, pairedTxt, B, D, Math.min(logitScale, 100)),
+    step: at.step,
+    valLoss: pairLoss(img, pairedTxt, B, D, Math.min(at.logitScale, 100)),
     i2t: r.i2t,
     t2i: r.t2i,
     alignment: alignment(img, pairedTxt, val.Ni, D),
@@ -97,14 +107,12 @@ export async function evaluate(trainer: Trainer, val: ValData, logitScale: numbe
     uniformityImage: uniformity(img, val.Ni, D),
     uniformityText: uniformity(pairedTxt, val.Ni, D),
     modalityGap: modalityGap(img, val.Ni, txt, c.N, D),
-    logitScale,
+    logitScale: at.logitScale,
     perExample: { i2tRank: r.i2tRanks, t2iRank: r.t2iRanks },
   };
-  // Zero-shot prompts are not dataset captions: a frozen teacher table has no rows for them.
-  const z = trainer.cfg.teacher ? undefined : val.zeroShot;
-  if (z) {
-    const p = z.prompts;
-    const pe = await trainer.embedTexts(p.ids, p.eot, p.lengths, p.N);
+  const z = val.zeroShot;
+  const pe = e.prompts;
+  if (z && pe) {
     const n = z.imageIndex.length;
     const sub = new Float32Array(n * D);
     z.imageIndex.forEach((i, k) => {
@@ -128,5 +136,17 @@ export async function evaluate(trainer: Trainer, val: ValData, logitScale: numbe
       if (total > 0) metrics.zeroShotHeldOut = ok / total;
     }
   }
+  return metrics;
+}
+
+export async function evaluate(trainer: Trainer, val: ValData, logitScale: number): Promise<{ metrics: EvalMetrics; emb: EvalEmbeddings }> {
+  const D = trainer.cfg.embedDim;
+  const img = await trainer.embedImages(val.images, val.Ni);
+  const c = val.captions;
+  const txt = await trainer.embedTexts(c.ids, c.eot, c.lengths, c.N, c.rows);
+  // Zero-shot prompts are not dataset captions: a frozen teacher table has no rows for them.
+  const z = trainer.cfg.teacher ? undefined : val.zeroShot;
+  const prompts = z ? await trainer.embedTexts(z.prompts.ids, z.prompts.eot, z.prompts.lengths, z.prompts.N) : undefined;
+  const metrics = metricsFromEmbeddings(val, { img, txt, prompts }, D, { step: trainer.step, batchSize: trainer.hyper.batchSize, logitScale });
   return { metrics, emb: { img, txt, D } };
 }

@@ -1,0 +1,103 @@
+// The PyTorch engine's input (`npm run experiment -- X.json --engine torch`): the experiment's dataset made
+// by the SAME code as the browser's worker (builtinSet + prepare: images, tokenizer, tokenised captions, val
+// split, zero-shot prompts), and each run's final config and hyper-parameters, written to a folder that
+// `python -m sharelab_torch.experiment` reads. The twin never re-generates data or re-trains the tokenizer,
+// so the two engines see identical tensors; only the sample order is recomputed there (the ported Batcher).
+import { builtinSet, prepare, type Prepared } from '../data/prepare';
+import { copyImage } from '../data/images';
+import type { ClipConfig } from '../model/config';
+import type { TrainHyper } from '../train/hyper';
+import { encodeSafetensors, type StTensor } from '../train/safetensors';
+import { type ExperimentSpec, experimentRuns } from './spec';
+
+/** The browser worker's text context (src/train/worker.ts): every run is trained with it. */
+export const CONTEXT_LENGTH = 16;
+
+export interface TorchRunPlan {
+  id: string;
+  preset: string;
+  seed: number;
+  config: ClipConfig;
+  hyper: TrainHyper;
+}
+
+export interface TorchPlan {
+  format: 'sharelab-torch-plan/1';
+  experiment: ExperimentSpec;
+  runs: TorchRunPlan[];
+}
+
+/** The dataset of an experiment exactly as the worker prepares it (built-in sets only). */
+export function experimentData(spec: ExperimentSpec): Prepared & { trainIndex: number[]; set: ReturnType<typeof builtinSet> } {
+  const { dataset } = experimentRuns(spec);
+  if (dataset.kind !== 'builtin') throw new Error('--engine torch: only the built-in dataset is supported in experiment files (train an upload with python -m sharelab_torch.train --data)');
+  const set = builtinSet({ seed: dataset.seed, count: dataset.count, valCount: dataset.valCount, heldOutCount: dataset.heldOutCount, size: dataset.size });
+  const prep = prepare(set, CONTEXT_LENGTH, dataset.vocabSize ?? 512);
+  return Object.assign(prep, { trainIndex: set.trainIndex, set });
+}
+
+/** Each run's config as the worker trains it: vocabulary from the tokenizer, the worker's context length. */
+export function torchPlan(spec: ExperimentSpec, vocabSize: number): TorchPlan {
+  const { runs } = experimentRuns(spec);
+  for (const r of runs) if (r.config.teacher) throw new Error(`--engine torch: run ${r.id} uses a frozen teacher table, which the PyTorch twin does not implement`);
+  return {
+    format: 'sharelab-torch-plan/1',
+    experiment: spec,
+    runs: runs.map((r) => ({ id: r.id, preset: r.preset, seed: r.seed, hyper: r.hyper, config: { ...r.config, text: { ...r.config.text, vocabSize, contextLength: CONTEXT_LENGTH } } })),
+  };
+}
+
+const i32 = (shape: number[], data: Int32Array): StTensor => ({ shape, data });
+
+/**
+ * data.safetensors: train.images (N, 3, S, S) in the Batcher's pool order (split.train), train.ids/eot/lengths
+ * (rows, T) every training caption tokenised as the Batcher does, train.capStart/capCount (N) each pool image's
+ * first row and count; val.* (the evaluation images and captions) and zs.* (zero-shot prompts, if any).
+ * Metadata: tokenizer (JSON), contextLength.
+ */
+export function encodeTorchData(prep: ReturnType<typeof experimentData>): Uint8Array {
+  const { set, trainIndex, tokenizer, val } = prep;
+  const S = set.size;
+  const T = CONTEXT_LENGTH;
+  const px = 3 * S * S;
+  const N = trainIndex.length;
+  const images = new Float32Array(N * px);
+  const capStart = new Int32Array(N);
+  const capCount = new Int32Array(N);
+  const texts: string[] = [];
+  trainIndex.forEach((img, p) => {
+    copyImage(set.images, img, px, images, p * px);
+    capStart[p] = texts.length;
+    capCount[p] = set.captions[img].length;
+    texts.push(...set.captions[img]);
+  });
+  const rows = texts.length;
+  const ids = new Int32Array(rows * T);
+  const eot = new Int32Array(rows);
+  const lengths = new Int32Array(rows);
+  texts.forEach((t, r) => {
+    const e = tokenizer.encode(t, T); // what Batcher's constructor stores
+    ids.set(e.ids, r * T);
+    eot[r] = e.eotIndex;
+    lengths[r] = e.length;
+  });
+  const tensors = new Map<string, StTensor>([
+    ['train.images', { shape: [N, 3, S, S], data: images }],
+    ['train.ids', i32([rows, T], ids)],
+    ['train.eot', i32([rows], eot)],
+    ['train.lengths', i32([rows], lengths)],
+    ['train.capStart', i32([N], capStart)],
+    ['train.capCount', i32([N], capCount)],
+    ['val.images', { shape: [val.Ni, 3, S, S], data: val.images }],
+    ['val.ids', i32([val.captions.N, T], val.captions.ids)],
+    ['val.eot', i32([val.captions.N], val.captions.eot)],
+    ['val.lengths', i32([val.captions.N], val.captions.lengths)],
+  ]);
+  const z = val.zeroShot;
+  if (z) {
+    tensors.set('zs.ids', i32([z.prompts.N, T], z.prompts.ids));
+    tensors.set('zs.eot', i32([z.prompts.N], z.prompts.eot));
+    tensors.set('zs.lengths', i32([z.prompts.N], z.prompts.lengths));
+  }
+  return encodeSafetensors(tensors, { format: 'sharelab-torch-data/1', tokenizer: JSON.stringify(tokenizer.toJSON()), contextLength: String(T) });
+}
