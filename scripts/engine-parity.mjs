@@ -4,11 +4,14 @@
 // 2. loss curve: every one of the first steps of every run agrees with the browser's to float32 tolerance;
 // 3. same checkpoint, same metrics: the twin's exported embeddings and our float64 reference forward of the twin's
 //    final checkpoint give the same recall (exactly) and scalars (≤ 1e-5), both through metricsFromEmbeddings;
-// 4. final metrics of the two trainings agree (they differ only by float32 rounding over 6 steps).
+// 4. the training images the twin decodes are bit-identical to the browser's;
+// 5. final metrics of the two trainings agree (they differ only by float32 rounding over 6 steps).
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createServer } from 'vite';
+import { PYTHON } from './experiment-torch.mjs';
 
 const args = process.argv.slice(2);
 const opt = (n, d) => (args.includes(n) ? args[args.indexOf(n) + 1] : d);
@@ -37,7 +40,17 @@ try {
   console.log(`engine parity: loss curve, ${curve.length} steps: max |Δ|/max(1,|loss|) = ${worst.rel.toExponential(2)} (${worst.run} step ${worst.step}: ${worst.a} vs ${worst.b}); tolerance ${TOL.curve}`);
   if (!(worst.rel <= TOL.curve)) failures.push('loss curves differ');
 
-  const val = data.experimentData(torch.experiment).val;
+  const prep = data.experimentData(torch.experiment);
+  const val = prep.val;
+  // The training images the twin decodes from the uint8 pixels are bit-identical to the browser's floats.
+  const px = prep.val.images.length / val.Ni;
+  const floats = new Float32Array(prep.trainIndex.length * px);
+  prep.trainIndex.forEach((img, p) => floats.set(prep.set.images.subarray(img * px, (img + 1) * px), p * px));
+  const mine = createHash('sha256').update(new Uint8Array(floats.buffer)).digest('hex');
+  const code = `from sharelab_torch.prepared import PreparedData; import hashlib; print(hashlib.sha256(PreparedData(${JSON.stringify(DIR)}).t['train.images'].numpy().tobytes()).hexdigest())`;
+  const theirs = spawnSync(PYTHON, ['-c', code], { env: { ...process.env, PYTHONPATH: 'python' } }).stdout.toString().trim();
+  console.log(`engine parity: training images ${mine === theirs ? 'bit-identical' : 'DIFFER'} (${prep.trainIndex.length} × ${px} floats, sha256 ${mine.slice(0, 12)})`);
+  if (mine !== theirs) failures.push('the twin decodes other training images than the browser');
   const plan = JSON.parse(readFileSync(path.join(DIR, 'plan.json'), 'utf8'));
   for (const run of torch.runs) {
     const rd = path.join(DIR, 'runs', run.id);

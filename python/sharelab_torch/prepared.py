@@ -3,7 +3,7 @@ the browser worker's own tensors (normalised images, tokenised captions, validat
 data.safetensors, so both engines train and evaluate on identical inputs. Only the sample order is computed here,
 with the ported Batcher (data.Sampler) over the training pool.
 
-Tensors: train.images (N, 3, S, S) in pool order; train.ids (rows, T), train.eot, train.lengths (rows); train.capStart,
+Tensors: train.images (N, 3, S, S) float32, or train.pixels uint8 with metadata pixelMean/pixelStd, in pool order; train.ids (rows, T), train.eot, train.lengths (rows); train.capStart,
 train.capCount (N); val.images (Ni, 3, S, S); val.ids/eot/lengths (Nc); zs.ids/eot/lengths (P) when the set has classes.
 Metadata: format, tokenizer (JSON), contextLength.
 """
@@ -30,6 +30,10 @@ class PreparedData:
             raise ValueError(f"{path}: not a {FORMAT} file (format {meta.get('format')!r})")
         self.tokenizer = json.loads(meta["tokenizer"])
         self.context_length = int(meta["contextLength"])
+        if "train.pixels" in tensors:  # uint8 → exactly generate.ts's floats: float64 (q / 255 − m) / s, rounded to float32
+            q = tensors.pop("train.pixels").astype(np.float64)
+            m, s = (np.array(json.loads(meta[k]), np.float64).reshape(1, 3, 1, 1) for k in ("pixelMean", "pixelStd"))
+            tensors["train.images"] = ((q / 255 - m) / s).astype(np.float32)
         t = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in tensors.items()}
         self.t = t
         self.cap_start = t["train.capStart"].long()

@@ -293,7 +293,7 @@ def _train(rank: int, world: int, device: torch.device, a: argparse.Namespace) -
             scaler.update()
         n_window += a.batch_size
         # Every step's record (the browser's history), read back in one go every log_every steps.
-        pending.append((step, loss.detach().float(), norm.detach().float(), skipped_step, model.p("logit_scale").detach().clone(), lr))
+        pending.append((step, loss.detach().float(), norm.detach().float(), skipped_step, model.p("logit_scale").detach().reshape(()).clone(), lr))
         if step % a.log_every == 0 or step == a.steps:
             losses = torch.stack([x[1] for x in pending])
             if world > 1:

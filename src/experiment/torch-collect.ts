@@ -4,7 +4,7 @@
 // Pure: the caller reads the files (scripts/experiment.mjs in Node).
 import { buildLayout, paramCounts } from '../model/params';
 import { type EvalMetrics, type ValData, metricsFromEmbeddings } from '../train/evaluate';
-import { decodeSafetensors } from '../train/safetensors';
+import { type StTensor, decodeSafetensors } from '../train/safetensors';
 import type { RunResultJson } from './main';
 import type { TorchRunPlan } from './torch-data';
 
@@ -17,7 +17,7 @@ export interface TorchRunFiles {
   runJson?: string;
 }
 
-const f32 = (t: { data: Float32Array | Int32Array } | undefined, name: string): Float32Array => {
+const f32 = (t: StTensor | undefined, name: string): Float32Array => {
   if (!t || !(t.data instanceof Float32Array)) throw new Error(`eval file: tensor ${name} missing or not F32`);
   return t.data;
 };

@@ -4,7 +4,7 @@
 // `python -m sharelab_torch.experiment` reads. The twin never re-generates data or re-trains the tokenizer,
 // so the two engines see identical tensors; only the sample order is recomputed there (the ported Batcher).
 import { builtinSet, prepare, type Prepared } from '../data/prepare';
-import { copyImage } from '../data/images';
+import { BUILTIN_MEAN, BUILTIN_STD } from '../data/builtin/generate';
 import type { ClipConfig } from '../model/config';
 import type { TrainHyper } from '../train/hyper';
 import { encodeSafetensors, type StTensor } from '../train/safetensors';
@@ -50,7 +50,8 @@ export function torchPlan(spec: ExperimentSpec, vocabSize: number): TorchPlan {
 const i32 = (shape: number[], data: Int32Array): StTensor => ({ shape, data });
 
 /**
- * data.safetensors: train.images (N, 3, S, S) in the Batcher's pool order (split.train), train.ids/eot/lengths
+ * data.safetensors: train.pixels (N, 3, S, S) uint8 in the Batcher's pool order (split.train), normalised there with
+ * metadata pixelMean/pixelStd as generate.ts does, train.ids/eot/lengths
  * (rows, T) every training caption tokenised as the Batcher does, train.capStart/capCount (N) each pool image's
  * first row and count; val.* (the evaluation images and captions) and zs.* (zero-shot prompts, if any).
  * Metadata: tokenizer (JSON), contextLength.
@@ -61,12 +62,14 @@ export function encodeTorchData(prep: ReturnType<typeof experimentData>): Uint8A
   const T = CONTEXT_LENGTH;
   const px = 3 * S * S;
   const N = trainIndex.length;
-  const images = new Float32Array(N * px);
+  // The built-in set's uint8 pixels (4× smaller than the floats: the default set is 13 MB, small enough to carry
+  // to a GPU machine); prepared.py normalises them with the same float64 expression as generate.ts.
+  const pixels = new Uint8Array(N * px);
   const capStart = new Int32Array(N);
   const capCount = new Int32Array(N);
   const texts: string[] = [];
   trainIndex.forEach((img, p) => {
-    copyImage(set.images, img, px, images, p * px);
+    pixels.set(set.source.pixels.subarray(img * px, (img + 1) * px), p * px);
     capStart[p] = texts.length;
     capCount[p] = set.captions[img].length;
     texts.push(...set.captions[img]);
@@ -82,7 +85,7 @@ export function encodeTorchData(prep: ReturnType<typeof experimentData>): Uint8A
     lengths[r] = e.length;
   });
   const tensors = new Map<string, StTensor>([
-    ['train.images', { shape: [N, 3, S, S], data: images }],
+    ['train.pixels', { shape: [N, 3, S, S], data: pixels }],
     ['train.ids', i32([rows, T], ids)],
     ['train.eot', i32([rows], eot)],
     ['train.lengths', i32([rows], lengths)],
@@ -99,5 +102,11 @@ export function encodeTorchData(prep: ReturnType<typeof experimentData>): Uint8A
     tensors.set('zs.eot', i32([z.prompts.N], z.prompts.eot));
     tensors.set('zs.lengths', i32([z.prompts.N], z.prompts.lengths));
   }
-  return encodeSafetensors(tensors, { format: 'sharelab-torch-data/1', tokenizer: JSON.stringify(tokenizer.toJSON()), contextLength: String(T) });
+  return encodeSafetensors(tensors, {
+    format: 'sharelab-torch-data/1',
+    tokenizer: JSON.stringify(tokenizer.toJSON()),
+    contextLength: String(T),
+    pixelMean: JSON.stringify(BUILTIN_MEAN),
+    pixelStd: JSON.stringify(BUILTIN_STD),
+  });
 }

@@ -1,11 +1,11 @@
 // safetensors (Hugging Face's format): u64 little-endian header length, a JSON header
 // {name: {dtype, shape, data_offsets: [begin, end]}, __metadata__: {string: string}}, then raw
-// little-endian tensor bytes. We write F32 (and I32) only; the reader validates every field so a
+// little-endian tensor bytes. We write F32, I32 and U8 (the torch engine's raw pixels) only; the reader validates every field so a
 // corrupt or hostile file yields a message that says what is wrong, never a crash.
 
 export interface StTensor {
   shape: number[];
-  data: Float32Array | Int32Array;
+  data: Float32Array | Int32Array | Uint8Array;
 }
 
 export class SafetensorsError extends Error {
@@ -26,7 +26,7 @@ export function encodeSafetensors(tensors: Map<string, StTensor>, metadata: Reco
     const n = t.shape.reduce((a, b) => a * b, 1);
     if (n !== t.data.length) throw new SafetensorsError(`tensor "${name}": shape [${t.shape}] has ${n} elements, data has ${t.data.length}`);
     const bytes = t.data.byteLength;
-    header[name] = { dtype: t.data instanceof Int32Array ? 'I32' : 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
+    header[name] = { dtype: t.data instanceof Int32Array ? 'I32' : t.data instanceof Uint8Array ? 'U8' : 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
   let json = JSON.stringify(header);
