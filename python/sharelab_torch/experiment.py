@@ -50,6 +50,8 @@ def train_argv(plan_dir: Path, run: dict[str, Any], a: argparse.Namespace) -> li
         argv += ["--amp", a.amp]
     if a.threads:
         argv += ["--threads", str(a.threads)]
+    if a.no_save:
+        argv.append("--no-save")
     if a.nproc > 1:
         argv += ["--spawn", str(a.nproc)]
     return argv
@@ -63,6 +65,7 @@ def main(argv: Optional[list[str]] = None) -> None:
     p.add_argument("--nproc", type=int, default=1, help="DDP processes per run (gloo on CPU, NCCL on CUDA)")
     p.add_argument("--amp", default="none", choices=["none", "bf16", "fp16"], help="autocast on CUDA")
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads per process (0 = torch's default)")
+    p.add_argument("--no-save", action="store_true", help="no checkpoints (timing studies); the metrics need only the eval files")
     a = p.parse_args(argv)
     plan_dir = Path(a.dir)
     plan = load_plan(plan_dir)

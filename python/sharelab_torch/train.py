@@ -81,6 +81,7 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     r.add_argument("--sync-bn", dest="sync_bn", action="store_true", default=True, help="global-batch BatchNorm statistics (default)")
     r.add_argument("--no-sync-bn", dest="sync_bn", action="store_false", help="per-rank BatchNorm statistics")
     r.add_argument("--threads", type=int, default=0, help="torch CPU threads per rank (0 = torch's default)")
+    r.add_argument("--no-save", action="store_true", help="write no checkpoint (timing studies: a ViT-B-sized one with AdamW moments is 2 GB)")
     a = p.parse_args(argv)
     if (a.data is None) == (a.prepared is None):
         p.error("give exactly one of --data, --prepared")
@@ -256,7 +257,7 @@ def _train(rank: int, world: int, device: torch.device, a: argparse.Namespace) -
             prepared.write_eval(out / f"eval-{step}.safetensors", model, dtype, step, math.exp(model.p("logit_scale").item()), amp)
 
     def save(step: int) -> None:
-        if rank != 0:
+        if rank != 0 or a.no_save:
             return
         meta = dict(tokenizer=tok.to_json(), step=step, seed=a.seed, hyper=hyper, optimizer=optimizer)
         ckpt.write(out / f"step-{step}.safetensors", model, **meta)
@@ -293,7 +294,7 @@ def _train(rank: int, world: int, device: torch.device, a: argparse.Namespace) -
             scaler.update()
         n_window += a.batch_size
         # Every step's record (the browser's history), read back in one go every log_every steps.
-        pending.append((step, loss.detach().float(), norm.detach().float(), skipped_step, model.p("logit_scale").detach().reshape(()).clone(), lr))
+        pending.append((step, loss.detach().clone(), norm.detach().clone(), skipped_step, model.p("logit_scale").detach().reshape(()).clone(), lr))
         if step % a.log_every == 0 or step == a.steps:
             losses = torch.stack([x[1] for x in pending])
             if world > 1:
