@@ -45,7 +45,7 @@ try {
   // The training images the twin decodes from the uint8 pixels are bit-identical to the browser's floats.
   const px = prep.val.images.length / val.Ni;
   const floats = new Float32Array(prep.trainIndex.length * px);
-  prep.trainIndex.forEach((img, p) => floats.set(prep.set.images.subarray(img * px, (img + 1) * px), p * px));
+  for (const [p, img] of prep.trainIndex.entries()) floats.set(prep.set.images.subarray(img * px, (img + 1) * px), p * px);
   const mine = createHash('sha256').update(new Uint8Array(floats.buffer)).digest('hex');
   const code = `from sharelab_torch.prepared import PreparedData; import hashlib; print(hashlib.sha256(PreparedData(${JSON.stringify(DIR)}).t['train.images'].numpy().tobytes()).hexdigest())`;
   const theirs = spawnSync(PYTHON, ['-c', code], { env: { ...process.env, PYTHONPATH: 'python' } }).stdout.toString().trim();

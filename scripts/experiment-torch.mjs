@@ -63,13 +63,15 @@ async function trainAll(dir, plan, opts) {
   let done = 0;
   const t0 = Date.now();
   for (const [i, run] of plan.runs.entries()) {
-    const tr = Date.now();
+    let tr = 0; // time of the first logged step: the rate leaves out Python's start and the data upload
+    let first = 0;
     let last = 0;
     const code = await trainRun(dir, run, opts, (step, loss) => {
       done += step - last;
       last = step;
       const el = (Date.now() - t0) / 1000;
-      const sps = step / Math.max(1e-3, (Date.now() - tr) / 1000);
+      if (!tr) [tr, first] = [Date.now(), step];
+      const sps = step > first ? (step - first) / Math.max(1e-3, (Date.now() - tr) / 1000) : Number.NaN;
       const eta = (el / done) * (total - done);
       console.log(`[torch] run ${i + 1}/${plan.runs.length} ${run.id} step ${step}/${run.hyper.steps} loss ${loss.toFixed(4)} · ${sps.toFixed(2)} steps/s (${(sps * run.hyper.batchSize).toFixed(0)} samples/s) · ETA ${fmtTime(eta)}`);
     });
