@@ -52,6 +52,9 @@ function onMessage(m: FromWorker) {
     case 'done':
       s.patchRun(m.id, { final: m.final, wallMs: m.wallMs });
       break;
+    case 'model-ready':
+      s.patchRun(m.id, { model: 'ready' });
+      break;
     case 'retrieval':
       if (retrievalRun) s.setRetrieval({ ...m, runId: retrievalRun });
       break;
@@ -93,6 +96,7 @@ function onMessage(m: FromWorker) {
       break;
     case 'error':
       if (m.id && s.retrievalPending) s.setRetrieval(null);
+      if (m.id && s.runs[m.id]?.model === 'attaching') s.patchRun(m.id, { model: undefined }); // the re-attach failed
       if (s.gpu.kind === 'starting' && !m.id) s.setGpu({ kind: 'failed', message: m.message });
       s.pushMessage(m.id ? `${s.runs[m.id]?.label ?? m.id}: ${m.message}` : m.message);
       break;
@@ -107,6 +111,7 @@ export function startWorker(dataset: DatasetSpec) {
     for (const id of s.order) {
       const r = s.runs[id];
       if (r.status === 'queued' || r.status === 'running' || r.status === 'paused') s.patchRun(id, { status: 'stopped', message: 'dataset changed' });
+      if (r.model) s.patchRun(id, { model: undefined }); // the new worker holds no trained models
     }
   }
   s.setDatasetInfo(null);

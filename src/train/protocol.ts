@@ -152,6 +152,8 @@ export type FromWorker =
   | { type: 'eval'; id: string; snapshot: EvalSnapshot }
   | { type: 'attention'; id: string; payload: AttentionPayload }
   | { type: 'done'; id: string; final: EvalMetrics | null; wallMs: number }
+  /** The worker holds the run's trained model and evaluated embeddings: retrieval and zero-shot can ask it. */
+  | { type: 'model-ready'; id: string }
   | {
       type: 'retrieval';
       id: string;

@@ -182,6 +182,7 @@ async function pump() {
       const { evaluate } = await import('./evaluate');
       st.emb = (await evaluate(first, runPrep.val, Math.exp(first.model.init[first.arena.layout.get('logit_scale').offset]))).emb;
       st.trainer = first;
+      post({ type: 'model-ready', id });
       return;
     }
     post({ type: 'status', id, status: 'running', params: paramCounts(buildLayout(cfg)) });
@@ -231,6 +232,7 @@ async function pump() {
     }
     post({ type: 'status', id, status: res.stopped ? 'stopped' : 'done' });
     post({ type: 'done', id, final: res.final ?? null, wallMs: res.wallMs });
+    if (st.emb) post({ type: 'model-ready', id });
   } catch (e) {
     const message = String(e instanceof Error ? e.message : e);
     // A failed attach leaves the finished run as it is; only its retrieval is unavailable.
