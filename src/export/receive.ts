@@ -2,7 +2,7 @@
 // of a validation batch; here onnxruntime-web runs both graphs on that batch (wasm, then WebGPU), the
 // figures go into the sidecar and the UI, and the zip of the three files is downloaded.
 import { zipSync } from 'fflate';
-import { downloadBytes } from '../ui/download';
+import { downloadBytes } from '../util/download';
 import type { ExportBundle } from './bundle';
 import type { OnnxExportReply } from './messages';
 import { loadOrt } from './ort-web';

@@ -1,7 +1,9 @@
-import { downloadBytes } from '../ui/download';
+import { downloadBytes } from '../util/download';
 // The training-worker client and the app's module-level actions (usable outside React). The worker
 // owns the GPU; this module turns its messages into store updates.
-import type { DatasetSpec, FromWorker, RunRequest, ToWorker } from '../train/protocol';
+import type { DatasetSpec } from '../data/types';
+import type { FromWorker, ToWorker } from '../worker/protocol';
+import type { RunRequest } from '../train/types';
 import { type Experiment, parseExperiment, runConfig, serializeExperiment } from './experiment';
 import { useExplore } from './explore';
 import { useStore } from './store';
@@ -64,7 +66,7 @@ function onMessage(m: FromWorker) {
     case 'checkpoint':
       s.patchRun(m.id, { checkpointStep: m.step });
       if (m.message) s.pushMessage(`${s.runs[m.id]?.label ?? m.id}: ${m.message}`);
-      if (m.bytes && pytorchPending.delete(m.id)) {
+      if (m.bytes && m.purpose === 'pytorch') {
         try {
           const label = s.runs[m.id]?.label ?? m.id;
           downloadBytes(`${slug(label)}-pytorch.zip`, zipSync(pytorchBundle(label, m.bytes)), 'application/zip');
@@ -117,7 +119,7 @@ export function startWorker(dataset: DatasetSpec) {
   s.setDatasetInfo(null);
   s.setRetrieval(null);
   s.setActiveDataset({ ...dataset });
-  worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module' });
+  worker = new Worker(new URL('../worker/main.ts', import.meta.url), { type: 'module' });
   worker.onmessage = (ev: MessageEvent<FromWorker>) => onMessage(ev.data);
   worker.onerror = (ev) => {
     ev.preventDefault();
@@ -195,13 +197,9 @@ export function exportOnnxRun(id: string, batch = 16) {
   send({ type: 'export-onnx', id, batch });
 }
 
-/** Runs whose next checkpoint bytes become an "Export for PyTorch" zip instead of a .safetensors download. */
-const pytorchPending = new Set<string>();
-
 /** Download a zip for python/sharelab_torch: the run's checkpoint, config, tokenizer, hyper-parameters and commands. */
 export function exportForPyTorch(id: string) {
-  pytorchPending.add(id);
-  send({ type: 'checkpoint', id, download: true });
+  send({ type: 'export-pytorch', id });
 }
 
 /** Save a checkpoint of a run; with download, the browser also saves the .safetensors file. */

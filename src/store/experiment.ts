@@ -6,7 +6,7 @@ import { type ParamCounts, buildLayout, paramCounts } from '../model/params';
 import { PRESET_NAMES, presetConfig } from '../model/registry';
 import type { LayerSharing } from '../model/sharing';
 import { DEFAULT_HYPER, HYPER_RULES, type TrainHyper, validateHyper } from '../train/hyper';
-import { DEFAULT_DATASET, type DatasetSpec } from '../train/protocol';
+import { DEFAULT_DATASET, type DatasetSpec } from '../data/types';
 import { type Schema, checkSchema, overlay } from './schema';
 
 export interface ModelSettings {

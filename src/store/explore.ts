@@ -2,7 +2,7 @@
 // zero-shot classification with the user's prompt templates. A small store of its own (not persisted,
 // not in the URL); the worker client writes it, the zero-shot panel reads it.
 import { create } from 'zustand';
-import type { ZeroShotReply } from '../train/protocol';
+import type { ZeroShotReply } from '../train/types';
 
 export interface ExploreState {
   zeroShot: { runId: string; result: ZeroShotReply } | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EvalSnapshot } from '../train/protocol';
+import type { EvalSnapshot } from '../train/types';
 import { SESSION_VERSION, restoreSession } from './persist';
 import { canAnswer, pickPair, pickRun, restorePicks } from './picks';
 import type { RunInfo } from './runsSlice';

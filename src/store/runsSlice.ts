@@ -3,7 +3,7 @@
 import type { StateCreator } from 'zustand';
 import type { ParamCounts } from '../model/params';
 import type { EvalMetrics } from '../train/evaluate';
-import type { AttentionPayload, EvalSnapshot, RunRequest, RunStatus } from '../train/protocol';
+import type { AttentionPayload, EvalSnapshot, RunRequest, RunStatus } from '../train/types';
 import type { StepRecord } from '../train/trainer';
 import type { State } from './types';
 

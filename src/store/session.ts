@@ -1,7 +1,7 @@
 // Reload survival on the UI side: restore the saved run list at boot, keep saving it (debounced and
 // when the tab is hidden), resume interrupted runs from their stored checkpoints, and re-attach
 // finished runs' models so retrieval and zero-shot work on them again.
-import type { ToWorker } from '../train/protocol';
+import type { ToWorker } from '../worker/protocol';
 import { loadSession, restoreSession, saveSession } from './persist';
 import type { RunInfo } from './runsSlice';
 import { useStore } from './store';

@@ -1,6 +1,7 @@
 // Session slice: what the worker told us about the GPU and the dataset, retrieval answers, messages, the pickers' choices.
 import type { StateCreator } from 'zustand';
-import type { DatasetInfo, DatasetSpec, FromWorker } from '../train/protocol';
+import type { DatasetInfo, DatasetSpec } from '../data/types';
+import type { FromWorker } from '../worker/protocol';
 import type { Picker, Picks } from './picks';
 import type { State } from './types';
 

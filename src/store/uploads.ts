@@ -5,7 +5,7 @@ import { create } from 'zustand';
 import { IdbUploadStore, type UploadListing } from '../data/ingest/cache';
 import type { LoadResult, Progress } from '../data/ingest/pipeline';
 import type { FromIngest, HeapSample } from '../data/ingest/protocol';
-import type { DatasetSpec } from '../train/protocol';
+import type { DatasetSpec } from '../data/types';
 import { startWorker } from './client';
 import { useStore } from './store';
 

@@ -5,8 +5,9 @@ import { create } from 'zustand';
 import type { TeacherConfig } from '../model/config';
 import { runConfig } from '../store/experiment';
 import { useStore } from '../store/store';
-import type { RunRequest, ToWorker } from '../train/protocol';
-import { downloadText } from '../ui/download';
+import type { RunRequest } from '../train/types';
+import type { ToWorker } from '../worker/protocol';
+import { downloadText } from '../util/download';
 import type { TeacherInfo, TeacherReply } from './messages';
 
 export interface TeacherUiState {

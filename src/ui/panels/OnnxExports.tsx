@@ -5,7 +5,7 @@ import { type EpParity, PARITY_TOL } from '../../export/parity';
 import { zipBundle } from '../../export/receive';
 import type { Placement } from '../../export/session';
 import { type ExportEntry, useExports } from '../../export/state';
-import { downloadBytes, downloadText } from '../download';
+import { downloadBytes, downloadText } from '../../util/download';
 import '../onnx.css';
 
 const EP_NAME: Record<string, string> = { wasm: 'wasm (CPU)', webgpu: 'WebGPU' };

@@ -6,7 +6,7 @@ import { formatDuration } from '../../data/ingest/preprocess';
 import { SKIP_REASONS, type Skip, type SkipReason } from '../../data/ingest/types';
 import { useUploads } from '../../store/uploads';
 import { Plot, type PlotData } from '../charts/Plot';
-import { downloadText } from '../download';
+import { downloadText } from '../../util/download';
 
 export const REASON_TEXT: Record<SkipReason, string> = {
   'undecodable-image': 'undecodable image',
