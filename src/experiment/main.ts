@@ -1,7 +1,7 @@
 // Headless experiment page: runs an experiment's runs through the SAME worker the playground uses
 // and returns every run's curves and metrics to scripts/experiment.mjs.
 import type { EvalMetrics } from '../train/evaluate';
-import type { FromWorker, ToWorker } from '../worker/protocol';
+import { type FromWorker, type ToWorker, fitToDataset } from '../worker/protocol';
 import type { ParamCounts } from '../model/params';
 import { experimentRuns, validateExperiment } from './spec';
 import { type ExperimentSummary, summarizeExperiment } from './summarize';
@@ -52,7 +52,7 @@ window.runExperiment = (raw) =>
       else if (m.type === 'unsupported') reject(new Error(m.message));
       else if (m.type === 'dataset') {
         log(`dataset: ${m.info.train} train, ${m.info.val} val, vocab ${m.info.vocabSize}`);
-        for (const r of runs) send({ type: 'enqueue', run: r });
+        for (const r of runs) send({ type: 'enqueue', run: fitToDataset(r, m.info) }); // the worker refuses a text tower that does not fit
       } else if (m.type === 'status') {
         const r = results.get(m.id);
         if (!r) return;

@@ -2,8 +2,8 @@ import { downloadBytes } from '../util/download';
 // The training-worker client and the app's module-level actions (usable outside React). The worker
 // owns the GPU; this module turns its messages into store updates.
 import type { DatasetSpec } from '../data/types';
-import type { FromWorker, ToWorker } from '../worker/protocol';
 import type { RunRequest } from '../train/types';
+import { type FromWorker, type ToWorker, fitToDataset } from '../worker/protocol';
 import { type Experiment, parseExperiment, runConfig, serializeExperiment } from './experiment';
 import { useExplore } from './explore';
 import { useStore } from './store';
@@ -139,11 +139,17 @@ export function train() {
   if (!st().order.some((id) => st().runs[id].status === 'planned')) addToQueue();
   const s = st();
   const e = s.experiment;
+  // The text tower takes the loaded dataset's tokens; until the worker has tokenized it, runs stay planned.
+  const tokens = s.dataset;
+  if (!tokens) {
+    s.pushMessage('The dataset is still loading: press Train again once it is shown.');
+    return;
+  }
   for (const id of s.order) {
     const r = s.runs[id];
     if (r.status !== 'planned') continue;
     try {
-      const request: RunRequest = { id, label: r.label, preset: r.preset, config: runConfig(r.preset, e.model, e.loss), hyper: { ...e.hyper }, seed: r.seed };
+      const request = fitToDataset({ id, label: r.label, preset: r.preset, config: runConfig(r.preset, e.model, e.loss), hyper: { ...e.hyper }, seed: r.seed }, tokens);
       s.patchRun(id, { status: 'queued', request, message: undefined });
       send({ type: 'enqueue', run: request });
     } catch (err) {

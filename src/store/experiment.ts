@@ -75,6 +75,7 @@ export const EXPERIMENT_SCHEMA: Schema = {
         size: int(8, 128),
         upload: { kind: 'str', pattern: /^[0-9a-f]{64}$/, what: 'an upload id (64 hex digits)' },
         vocabSize: int(259, 8192),
+        contextLength: int(4, 256),
       },
     },
     model: {

@@ -5,8 +5,7 @@ import { create } from 'zustand';
 import type { TeacherConfig } from '../model/config';
 import { runConfig } from '../store/experiment';
 import { useStore } from '../store/store';
-import type { RunRequest } from '../train/types';
-import type { ToWorker } from '../worker/protocol';
+import { type ToWorker, fitToDataset } from '../worker/protocol';
 import { downloadText } from '../util/download';
 import type { TeacherInfo, TeacherReply } from './messages';
 
@@ -98,8 +97,9 @@ export const teacherLabel = (t: TeacherConfig, seed: number) => `teacher: ${t.so
  */
 export function queueTeacherRuns(): string[] {
   const teacher = teacherConfig();
-  if (!teacher) return [];
   const s = useStore.getState();
+  if (!teacher || !s.dataset) return [];
+  const tokens = s.dataset;
   const e = s.experiment;
   const ids: string[] = [];
   for (const seed of e.seeds) {
@@ -109,7 +109,7 @@ export function queueTeacherRuns(): string[] {
     if (!id) continue;
     const config = { ...runConfig('separate', e.model, e.loss), name: 'teacher', teacher };
     const label = teacherLabel(teacher, seed);
-    const request: RunRequest = { id, label, preset: 'separate', config, hyper: { ...e.hyper }, seed };
+    const request = fitToDataset({ id, label, preset: 'separate', config, hyper: { ...e.hyper }, seed }, tokens);
     useStore.getState().patchRun(id, { label, status: 'queued', request });
     send({ type: 'enqueue', run: request });
     ids.push(id);

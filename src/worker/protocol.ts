@@ -11,6 +11,23 @@ import type { StepRecord } from '../train/trainer';
 import type { AttentionPayload, EvalSnapshot, RunRequest, RunStatus, ZeroShotReply } from '../train/types';
 
 
+/**
+ * A run request whose text tower takes the loaded dataset's tokens: vocabulary size and context length
+ * from the dataset the worker tokenized. The caller applies it, so the request shows what is trained;
+ * the worker refuses a request that differs (textMismatch) rather than rewrite it.
+ */
+export function fitToDataset(run: RunRequest, info: Pick<DatasetInfo, 'vocabSize' | 'contextLength'>): RunRequest {
+  return { ...run, config: { ...run.config, text: { ...run.config.text, vocabSize: info.vocabSize, contextLength: info.contextLength } } };
+}
+
+/** Why a requested text tower cannot train on the loaded dataset (the field named), or null when it can. */
+export function textMismatch(config: RunRequest['config'], dataset: { vocabSize: number; contextLength: number }): string | null {
+  const t = config.text;
+  if (t.vocabSize !== dataset.vocabSize) return `config.text.vocabSize is ${t.vocabSize} but the dataset's tokenizer has ${dataset.vocabSize} tokens`;
+  if (t.contextLength !== dataset.contextLength) return `config.text.contextLength is ${t.contextLength} but the dataset is tokenized to ${dataset.contextLength} tokens (the dataset panel's context length)`;
+  return null;
+}
+
 export type ToWorker =
   | { type: 'init'; dataset: DatasetSpec }
   | { type: 'enqueue'; run: RunRequest }

@@ -5,6 +5,7 @@ import { buildLayout, paramCounts } from '../model/params';
 import { toHistoryRow } from '../train/resume';
 import type { Trainer } from '../train/trainer';
 import type { RunRequest } from '../train/types';
+import { textMismatch } from './protocol';
 import { checkpoint, deleteCheckpoint, startFromCheckpoint } from './checkpoints';
 import { trainWithRecovery } from './device';
 import { attention, snapshot } from './exploration';
@@ -129,18 +130,22 @@ export async function pump() {
   W.busy = true;
   const { req } = st;
   try {
-    let cfg = { ...req.config, text: { ...req.config.text, vocabSize: prep.tokenizer.vocabSize, contextLength: prep.contextLength } };
+    // The request's config is trained as asked: a text tower that does not fit the dataset is refused.
+    let cfg = req.config;
     let first: Trainer | undefined;
     st.history = [];
     // Teacher runs: their frozen table must be loaded (from browser storage after a reload) before a Trainer is built.
     await ensureTeacher(req.config, W.set);
     if (req.from) {
+      // A checkpoint's config wins over the request's (RunRequest.from).
       const start = await startFromCheckpoint(st, req.from);
       if (start.trainer) {
         cfg = start.trainer.cfg;
         first = start.trainer;
       }
     }
+    const mismatch = first ? null : textMismatch(cfg, { vocabSize: prep.tokenizer.vocabSize, contextLength: prep.contextLength });
+    if (mismatch) throw new Error(`not trained: ${mismatch}`);
     if (st.attachOnly) await attach(id, first, st);
     else await train(id, st, cfg, first);
   } catch (e) {

@@ -1,6 +1,7 @@
 // The dataset: built-in shapes or an upload (source chooser, spec fields applied with Generate/Apply,
 // drop zone + pickers with progress), then the stats, caption-length histogram and preview grid of
 // the dataset the training worker has loaded. The full report of an upload is UploadReportPanel.
+import { DEFAULT_CONTEXT_LENGTH } from '../../data/types';
 import { startWorker } from '../../store/client';
 import { datasetProblem } from '../../store/experiment';
 import { useStore } from '../../store/store';
@@ -82,6 +83,7 @@ export function DatasetPanel() {
         {upload ? null : <NumberField label="held-out" value={spec.heldOutCount} onChange={(heldOutCount) => setDataset({ heldOutCount })} testId="ds-heldout" />}
         <NumberField label="image size" value={spec.size} onChange={(size) => setDataset({ size })} testId="ds-size" />
         <NumberField label="vocab size" value={spec.vocabSize ?? 512} onChange={(vocabSize) => setDataset({ vocabSize })} testId="ds-vocab" />
+        <NumberField label="context length" value={spec.contextLength ?? DEFAULT_CONTEXT_LENGTH} onChange={(contextLength) => setDataset({ contextLength })} testId="ds-context" />
       </div>
       {changed ? (
         <p className="note">
