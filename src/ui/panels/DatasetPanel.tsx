@@ -4,8 +4,7 @@
 import { DEFAULT_CONTEXT_LENGTH } from '../../data/types';
 import { startWorker } from '../../store/client';
 import { datasetProblem } from '../../store/experiment';
-import { useStore } from '../../store/store';
-import { useUploads } from '../../store/uploads';
+import { useSlice, useStore } from '../../store/store';
 import { CaptionHistogram } from '../charts/CaptionHistogram';
 import { NumberField } from '../NumberField';
 import { Thumb } from '../Thumb';
@@ -15,7 +14,7 @@ import { UploadZone } from '../upload/UploadZone';
 function DatasetStats() {
   const info = useStore((s) => s.dataset);
   const upload = useStore((s) => s.activeDataset?.kind === 'upload');
-  const trainError = useUploads((s) => s.trainError);
+  const trainError = useSlice('uploads', (s) => s.trainError);
   if (!info && trainError)
     return (
       <p className="err" role="alert" data-testid="dataset-error">

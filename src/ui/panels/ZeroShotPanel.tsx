@@ -2,7 +2,6 @@
 // the dataset's labelled tasks (built-in: shape, colour, colour + shape). The worker embeds the prompts.
 import { useMemo, useState } from 'react';
 import { zeroShot } from '../../store/client';
-import { useExplore } from '../../store/explore';
 import { pickRun } from '../../store/picks';
 import { useStore } from '../../store/store';
 import { Plot, type PlotData } from '../charts/Plot';
@@ -15,8 +14,8 @@ import '../analysis.css';
 const DEFAULT_TEMPLATES = '{a}\na picture of {a}\na small {label}\na large {label}';
 
 function Result() {
-  const z = useExplore((s) => s.zeroShot);
-  const pending = useExplore((s) => s.zeroShotPending);
+  const z = useStore((s) => s.zeroShot);
+  const pending = useStore((s) => s.zeroShotPending);
   const runs = useStore((s) => s.runs);
   const r = z?.result;
   const ok = r && !('error' in r) ? r : null;
@@ -86,7 +85,7 @@ export function ZeroShotPanel() {
   const chosen = useStore((s) => s.picks.zeroShot);
   const setPick = useStore((s) => s.setPick);
   const { run, options: ready, loading } = pickRun(runs, order, 'model', chosen);
-  const pending = useExplore((s) => s.zeroShotPending);
+  const pending = useStore((s) => s.zeroShotPending);
   const [task, setTask] = useState('');
   const [templates, setTemplates] = useState(DEFAULT_TEMPLATES);
   const t = tasks?.find((x) => x.name === task) ?? tasks?.[0];
