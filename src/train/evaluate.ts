@@ -43,12 +43,12 @@ export interface EvalMetrics {
   logitScale: number;
   zeroShot?: number;
   zeroShotHeldOut?: number;
-  /** Per-example outcomes (for the Multi-Bootstrap, which resamples evaluation examples). */
   /**
    * Per-example outcomes, so the Multi-Bootstrap can resample evaluation examples: retrieval ranks
-   * (0 = first), and zero-shot correctness (0/1) per labelled image and per held-out one.
+   * (0 = first), each text→image query's image (the cluster the bootstrap draws whole: an image
+   * with all its captions), and zero-shot correctness (0/1) per labelled image and per held-out one.
    */
-  perExample?: { i2tRank: number[]; t2iRank: number[]; zeroShot?: number[]; zeroShotHeldOut?: number[] };
+  perExample?: { i2tRank: number[]; t2iRank: number[]; t2iImage?: number[]; zeroShot?: number[]; zeroShotHeldOut?: number[] };
 }
 
 export interface EvalEmbeddings {
@@ -98,7 +98,7 @@ export async function evaluate(trainer: Trainer, val: ValData, logitScale: numbe
     uniformityText: uniformity(pairedTxt, val.Ni, D),
     modalityGap: modalityGap(img, val.Ni, txt, c.N, D),
     logitScale,
-    perExample: { i2tRank: r.i2tRanks, t2iRank: r.t2iRanks },
+    perExample: { i2tRank: r.i2tRanks, t2iRank: r.t2iRanks, t2iImage: Array.from(val.captionImage) },
   };
   // Zero-shot prompts are not dataset captions: a frozen teacher table has no rows for them.
   const z = trainer.cfg.teacher ? undefined : val.zeroShot;
