@@ -1,8 +1,9 @@
 // Validation metrics of a trainer's current weights (METHODS.md "Metrics"): embeds the validation
 // split on the GPU (readback once per eval), computes everything else on the CPU.
-import { alignment, concatRows, dotRows, modalityGap, uniformity } from '../analysis/embeddings';
+import { alignment, concatRows, modalityGap, uniformity } from '../analysis/embeddings';
 import { recallAtK, zeroShotAccuracy } from '../analysis/retrieval';
 import type { Trainer } from './trainer';
+import { validationLoss } from './val-loss';
 
 export interface TextSet {
   ids: Int32Array; // (N, T)
@@ -57,24 +58,6 @@ export interface EvalEmbeddings {
   D: number;
 }
 
-/** Symmetric InfoNCE on the first B pairs (one caption per image), on the CPU, in float64. */
-export function pairLoss(img: Float32Array, txt: Float32Array, B: number, D: number, s: number): number {
-  let L = 0;
-  const lse = (f: (k: number) => number) => {
-    let mx = -Infinity;
-    for (let k = 0; k < B; k++) mx = Math.max(mx, f(k));
-    let z = 0;
-    for (let k = 0; k < B; k++) z += Math.exp(f(k) - mx);
-    return mx + Math.log(z);
-  };
-  for (let i = 0; i < B; i++) {
-    const pos = s * dotRows(img, i, txt, i, D);
-    L += lse((j) => s * dotRows(img, i, txt, j, D)) - pos;
-    L += lse((j) => s * dotRows(img, j, txt, i, D)) - pos;
-  }
-  return L / (2 * B);
-}
-
 export async function evaluate(trainer: Trainer, val: ValData, logitScale: number): Promise<{ metrics: EvalMetrics; emb: EvalEmbeddings }> {
   const D = trainer.cfg.embedDim;
   const img = await trainer.embedImages(val.images, val.Ni);
@@ -85,11 +68,16 @@ export async function evaluate(trainer: Trainer, val: ValData, logitScale: numbe
   for (let j = c.N - 1; j >= 0; j--) first[val.captionImage[j]] = j;
   const pairedTxt = new Float32Array(val.Ni * D);
   for (let i = 0; i < val.Ni; i++) pairedTxt.set(txt.subarray(first[i] * D, first[i] * D + D), i * D);
-  const B = Math.min(val.Ni, trainer.hyper.batchSize);
+  // The run's own loss with its learned parameters (SigLIP: scale and bias) over the whole val set.
+  const params = await trainer.readParams();
+  const layout = trainer.arena.layout;
+  const t = params[layout.get('logit_scale').offset];
+  const b = trainer.cfg.loss === 'siglip' ? params[layout.get('logit_bias').offset] : 0;
+  const valLoss = validationLoss(img, pairedTxt, val.Ni, D, { kind: trainer.cfg.loss, t, b }, trainer.hyper.batchSize);
   const r = recallAtK(img, val.Ni, txt, c.N, D, val.captionImage);
   const metrics: EvalMetrics = {
     step: trainer.step,
-    valLoss: pairLoss(img, pairedTxt, B, D, Math.min(logitScale, 100)),
+    valLoss,
     i2t: r.i2t,
     t2i: r.t2i,
     alignment: alignment(img, pairedTxt, val.Ni, D),
