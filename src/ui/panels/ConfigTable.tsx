@@ -7,7 +7,7 @@ import type { MetricKey } from '../../analysis/summary';
 import { toCsv } from '../../store/results';
 import { downloadText } from '../download';
 import { Help } from '../Help';
-import { STATS_HELP } from '../help-stats';
+import { COLUMN_HELP, STATS_HELP } from '../help-stats';
 import { useFinishedRuns } from './useFinishedRuns';
 import '../analysis.css';
 
@@ -75,7 +75,7 @@ export function ConfigTable() {
               <tr>
                 <th scope="col">config</th>
                 {COLS.map((c) => (
-                  <th scope="col" key={c.key}>
+                  <th scope="col" key={c.key} title={COLUMN_HELP[c.key]}>
                     {c.label}
                   </th>
                 ))}
