@@ -4,7 +4,7 @@
 // the val set lists captions (src/data/prepare.ts: every caption of val image 0, then image 1, …).
 import { builtinSet } from '../data/prepare';
 import type { FinalLike, RunLike } from '../analysis/summary';
-import { DEFAULT_DATASET, type DatasetSpec } from '../train/protocol';
+import { DEFAULT_DATASET, type DatasetSpec } from '../data/types';
 import { type ExperimentSummary, summarizeExperiment } from './summarize';
 
 export interface StoredResult {
