@@ -55,7 +55,7 @@ try {
   for (const run of torch.runs) {
     const rd = path.join(DIR, 'runs', run.id);
     const { config, hyper } = plan.runs.find((r) => r.id === run.id);
-    const own = collect.evalFromFile(new Uint8Array(readFileSync(path.join(rd, `eval-${steps}.safetensors`))), val, config.embedDim, hyper.batchSize);
+    const own = collect.evalFromFile(new Uint8Array(readFileSync(path.join(rd, `eval-${steps}.safetensors`))), val, config, hyper.batchSize);
     const ref = par.referenceMetrics(new Uint8Array(readFileSync(path.join(rd, 'latest.safetensors'))), val);
     const d = par.metricDifferences(own, ref);
     const bad = Object.entries(d).filter(([k, v]) => !(v <= (/@/.test(k) ? 0 : TOL.sameCheckpoint)) && !(Number.isNaN(v) && own[k] === undefined));

@@ -101,7 +101,7 @@ export async function runTorchExperiment(rawSpec, opts) {
     let plan;
     if (opts.collect) plan = JSON.parse(readFileSync(planFile, 'utf8'));
     else {
-      plan = ts.data.torchPlan(spec, prep.tokenizer.vocabSize);
+      plan = ts.data.torchPlan(spec, prep);
       mkdirSync(dir, { recursive: true });
       writeFileSync(planFile, JSON.stringify(plan, null, 1));
       writeFileSync(path.join(dir, 'data.safetensors'), ts.data.encodeTorchData(prep));

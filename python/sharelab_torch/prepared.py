@@ -11,6 +11,7 @@ Metadata: format, tokenizer (JSON), contextLength.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -81,5 +82,10 @@ class PreparedData:
         model.train(was)
         return out
 
-    def write_eval(self, path: Path, model, dtype: torch.dtype, step: int, logit_scale: float, amp=None) -> None:
-        st.save_file(path, self.embeddings(model, dtype, amp=amp), {"step": str(step), "logitScale": repr(float(logit_scale))})
+    def write_eval(self, path: Path, model, dtype: torch.dtype, step: int, amp=None) -> None:
+        """Metadata: step, logitScale = exp(logit_scale), and the raw loss parameters logitScaleParam, logitBias
+        (SigLIP) that the val loss is computed with (src/train/val-loss.ts)."""
+        t = float(model.p("logit_scale").detach().reshape(-1)[0])
+        b = float(model.p("logit_bias").detach().reshape(-1)[0]) if model.cfg["loss"] == "siglip" else 0.0
+        meta = {"step": str(step), "logitScale": repr(math.exp(t)), "logitScaleParam": repr(t), "logitBias": repr(b)}
+        st.save_file(path, self.embeddings(model, dtype, amp=amp), meta)

@@ -254,7 +254,7 @@ def _train(rank: int, world: int, device: torch.device, a: argparse.Namespace) -
 
     def evaluate(step: int) -> None:
         if rank == 0 and prepared is not None:
-            prepared.write_eval(out / f"eval-{step}.safetensors", model, dtype, step, math.exp(model.p("logit_scale").item()), amp)
+            prepared.write_eval(out / f"eval-{step}.safetensors", model, dtype, step, amp)
 
     def save(step: int) -> None:
         if rank != 0 or a.no_save:

@@ -5,7 +5,7 @@
 import { buildLayout } from '../model/params';
 import { encodeImageRef, encodeTextRef } from '../model/reference';
 import { readCheckpoint } from '../train/checkpoint';
-import { type EvalMetrics, type ValData, type ValEmbeddings, metricsFromEmbeddings } from '../train/evaluate';
+import { type EvalMetrics, type EvalPoint, type ValData, type ValEmbeddings, metricsFromEmbeddings } from '../train/evaluate';
 import type { RunResultJson } from './main';
 
 /** Largest |Δloss| / max(1, |loss|) over the first `steps` steps of each run present in both engines. */
@@ -25,7 +25,7 @@ export function curveDifference(a: RunResultJson[], b: RunResultJson[], steps: n
 }
 
 /** Embeddings of the val split by the float64 reference forward (src/model/reference.ts) of a checkpoint. */
-export function referenceEmbeddings(ckpt: Uint8Array, val: ValData): { emb: ValEmbeddings; D: number; step: number; logitScale: number; batchSize: number } {
+export function referenceEmbeddings(ckpt: Uint8Array, val: ValData): { emb: ValEmbeddings; D: number; step: number; logitScale: number; batchSize: number; loss: EvalPoint['loss'] } {
   const { meta } = readCheckpoint(ckpt);
   const cfg = meta.config;
   const layout = buildLayout(cfg);
@@ -50,6 +50,7 @@ export function referenceEmbeddings(ckpt: Uint8Array, val: ValData): { emb: ValE
     D: cfg.embedDim,
     step: meta.step,
     logitScale: Math.exp(param('logit_scale')[0]),
+    loss: { kind: cfg.loss, t: param('logit_scale')[0], b: cfg.loss === 'siglip' ? param('logit_bias')[0] : 0 },
     batchSize: meta.hyper.batchSize,
   };
 }
@@ -57,7 +58,7 @@ export function referenceEmbeddings(ckpt: Uint8Array, val: ValData): { emb: ValE
 /** The metrics of a checkpoint computed from our float64 reference forward. */
 export function referenceMetrics(ckpt: Uint8Array, val: ValData): EvalMetrics {
   const r = referenceEmbeddings(ckpt, val);
-  return metricsFromEmbeddings(val, r.emb, r.D, { step: r.step, batchSize: r.batchSize, logitScale: r.logitScale });
+  return metricsFromEmbeddings(val, r.emb, r.D, r);
 }
 
 const SCALARS = ['valLoss', 'alignment', 'uniformity', 'uniformityImage', 'uniformityText', 'modalityGap', 'logitScale', 'zeroShot', 'zeroShotHeldOut'] as const;

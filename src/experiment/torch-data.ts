@@ -8,10 +8,10 @@ import { BUILTIN_MEAN, BUILTIN_STD } from '../data/builtin/generate';
 import type { ClipConfig } from '../model/config';
 import type { TrainHyper } from '../train/hyper';
 import { encodeSafetensors, type StTensor } from '../train/safetensors';
+import { DEFAULT_CONTEXT_LENGTH } from '../data/types';
+import { fitToDataset } from '../worker/protocol';
 import { type ExperimentSpec, experimentRuns } from './spec';
 
-/** The browser worker's text context (src/train/worker.ts): every run is trained with it. */
-export const CONTEXT_LENGTH = 16;
 
 export interface TorchRunPlan {
   id: string;
@@ -30,20 +30,23 @@ export interface TorchPlan {
 /** The dataset of an experiment exactly as the worker prepares it (built-in sets only). */
 export function experimentData(spec: ExperimentSpec): Prepared & { trainIndex: number[]; set: ReturnType<typeof builtinSet> } {
   const { dataset } = experimentRuns(spec);
+  const contextLength = dataset.contextLength ?? DEFAULT_CONTEXT_LENGTH; // src/worker/dataset.ts contextLengthOf
   if (dataset.kind !== 'builtin') throw new Error('--engine torch: only the built-in dataset is supported in experiment files (train an upload with python -m sharelab_torch.train --data)');
   const set = builtinSet({ seed: dataset.seed, count: dataset.count, valCount: dataset.valCount, heldOutCount: dataset.heldOutCount, size: dataset.size });
-  const prep = prepare(set, CONTEXT_LENGTH, dataset.vocabSize ?? 512);
+  const prep = prepare(set, contextLength, dataset.vocabSize ?? 512);
   return Object.assign(prep, { trainIndex: set.trainIndex, set });
 }
 
-/** Each run's config as the worker trains it: vocabulary from the tokenizer, the worker's context length. */
-export function torchPlan(spec: ExperimentSpec, vocabSize: number): TorchPlan {
+/** Each run's config as the experiment page sends it to the worker (fitToDataset: the tokenizer's vocabulary and context). */
+export function torchPlan(spec: ExperimentSpec, prep: Prepared): TorchPlan {
   const { runs } = experimentRuns(spec);
   for (const r of runs) if (r.config.teacher) throw new Error(`--engine torch: run ${r.id} uses a frozen teacher table, which the PyTorch twin does not implement`);
   return {
     format: 'sharelab-torch-plan/1',
     experiment: spec,
-    runs: runs.map((r) => ({ id: r.id, preset: r.preset, seed: r.seed, hyper: r.hyper, config: { ...r.config, text: { ...r.config.text, vocabSize, contextLength: CONTEXT_LENGTH } } })),
+    runs: runs
+      .map((r) => fitToDataset(r, { vocabSize: prep.tokenizer.vocabSize, contextLength: prep.contextLength }))
+      .map((r) => ({ id: r.id, preset: r.preset, seed: r.seed, hyper: r.hyper, config: r.config })),
   };
 }
 
@@ -59,7 +62,7 @@ const i32 = (shape: number[], data: Int32Array): StTensor => ({ shape, data });
 export function encodeTorchData(prep: ReturnType<typeof experimentData>): Uint8Array {
   const { set, trainIndex, tokenizer, val } = prep;
   const S = set.size;
-  const T = CONTEXT_LENGTH;
+  const T = prep.contextLength;
   const px = 3 * S * S;
   const N = trainIndex.length;
   // The built-in set's uint8 pixels (4× smaller than the floats: the default set is 13 MB, small enough to carry

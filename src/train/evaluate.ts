@@ -1,34 +1,13 @@
 // Validation metrics of a trainer's current weights (METHODS.md "Metrics"): embeds the validation
 // split on the GPU (readback once per eval), computes everything else on the CPU.
-import { alignment, concatRows, dotRows, modalityGap, uniformity } from '../analysis/embeddings';
+import { alignment, concatRows, modalityGap, uniformity } from '../analysis/embeddings';
 import { recallAtK, zeroShotAccuracy } from '../analysis/retrieval';
+import type { TextSet, ValData } from '../data/types';
+import type { ClipConfig } from '../model/config';
 import type { Trainer } from './trainer';
+import { validationLoss } from './val-loss';
 
-export interface TextSet {
-  ids: Int32Array; // (N, T)
-  eot: Int32Array;
-  lengths: Int32Array;
-  N: number;
-  /** Each caption's row in the dataset's caption order (src/teacher/order.ts); teacher runs embed these. */
-  rows?: Int32Array;
-}
-
-export interface ValData {
-  images: Float32Array; // (Ni, 3, H, W)
-  Ni: number;
-  captions: TextSet; // every caption of every val image
-  captionImage: Int32Array; // caption → image index
-  zeroShot?: {
-    classNames: string[];
-    prompts: TextSet; // classes × promptsPerClass
-    promptsPerClass: number;
-    /** Val images to classify (e.g. single-object images) and their class labels. */
-    imageIndex: Int32Array;
-    labels: Int32Array;
-    /** Per classified image: 1 if its label is a held-out composition (compositional zero-shot). */
-    heldOut?: Uint8Array;
-  };
-}
+export type { TextSet, ValData };
 
 export interface EvalMetrics {
   step: number;
@@ -43,36 +22,18 @@ export interface EvalMetrics {
   logitScale: number;
   zeroShot?: number;
   zeroShotHeldOut?: number;
-  /** Per-example outcomes (for the Multi-Bootstrap, which resamples evaluation examples). */
   /**
    * Per-example outcomes, so the Multi-Bootstrap can resample evaluation examples: retrieval ranks
-   * (0 = first), and zero-shot correctness (0/1) per labelled image and per held-out one.
+   * (0 = first), each text→image query's image (the cluster the bootstrap draws whole: an image
+   * with all its captions), and zero-shot correctness (0/1) per labelled image and per held-out one.
    */
-  perExample?: { i2tRank: number[]; t2iRank: number[]; zeroShot?: number[]; zeroShotHeldOut?: number[] };
+  perExample?: { i2tRank: number[]; t2iRank: number[]; t2iImage?: number[]; zeroShot?: number[]; zeroShotHeldOut?: number[] };
 }
 
 export interface EvalEmbeddings {
   img: Float32Array;
   txt: Float32Array;
   D: number;
-}
-
-/** Symmetric InfoNCE on the first B pairs (one caption per image), on the CPU, in float64. */
-export function pairLoss(img: Float32Array, txt: Float32Array, B: number, D: number, s: number): number {
-  let L = 0;
-  const lse = (f: (k: number) => number) => {
-    let mx = -Infinity;
-    for (let k = 0; k < B; k++) mx = Math.max(mx, f(k));
-    let z = 0;
-    for (let k = 0; k < B; k++) z += Math.exp(f(k) - mx);
-    return mx + Math.log(z);
-  };
-  for (let i = 0; i < B; i++) {
-    const pos = s * dotRows(img, i, txt, i, D);
-    L += lse((j) => s * dotRows(img, i, txt, j, D)) - pos;
-    L += lse((j) => s * dotRows(img, j, txt, i, D)) - pos;
-  }
-  return L / (2 * B);
 }
 
 /** Embeddings of the validation split: images (Ni, D), every caption (N, D), zero-shot prompts (P, D) if any. */
@@ -82,12 +43,21 @@ export interface ValEmbeddings {
   prompts?: Float32Array;
 }
 
+/** Where the metrics are taken: the step, the training batch size (val-loss chunks) and the learned loss parameters. */
+export interface EvalPoint {
+  step: number;
+  batchSize: number;
+  /** exp(logit_scale), as the step records report it. */
+  logitScale: number;
+  /** The run's loss with its raw parameters: t = logit_scale, b = logit_bias (SigLIP; 0 for InfoNCE). */
+  loss: { kind: ClipConfig['loss']; t: number; b: number };
+}
+
 /**
  * Every validation metric from embeddings: the one definition shared by the WebGPU engine (evaluate below) and
- * the PyTorch engine (src/experiment/torch-collect.ts reads the twin's embeddings). `batchSize` caps the pairs
- * of the val loss, as the training batch does.
+ * the PyTorch engine (src/experiment/torch-collect.ts reads the twin's embeddings).
  */
-export function metricsFromEmbeddings(val: ValData, e: ValEmbeddings, D: number, at: { step: number; batchSize: number; logitScale: number }): EvalMetrics {
+export function metricsFromEmbeddings(val: ValData, e: ValEmbeddings, D: number, at: EvalPoint): EvalMetrics {
   const { img, txt } = e;
   const c = val.captions;
   // The first caption of each image, for pair metrics.
@@ -95,11 +65,12 @@ export function metricsFromEmbeddings(val: ValData, e: ValEmbeddings, D: number,
   for (let j = c.N - 1; j >= 0; j--) first[val.captionImage[j]] = j;
   const pairedTxt = new Float32Array(val.Ni * D);
   for (let i = 0; i < val.Ni; i++) pairedTxt.set(txt.subarray(first[i] * D, first[i] * D + D), i * D);
-  const B = Math.min(val.Ni, at.batchSize);
+  // The run's own loss with its learned parameters (SigLIP: scale and bias) over the whole val set.
+  const valLoss = validationLoss(img, pairedTxt, val.Ni, D, at.loss, at.batchSize);
   const r = recallAtK(img, val.Ni, txt, c.N, D, val.captionImage);
   const metrics: EvalMetrics = {
     step: at.step,
-    valLoss: pairLoss(img, pairedTxt, B, D, Math.min(at.logitScale, 100)),
+    valLoss,
     i2t: r.i2t,
     t2i: r.t2i,
     alignment: alignment(img, pairedTxt, val.Ni, D),
@@ -108,7 +79,7 @@ export function metricsFromEmbeddings(val: ValData, e: ValEmbeddings, D: number,
     uniformityText: uniformity(pairedTxt, val.Ni, D),
     modalityGap: modalityGap(img, val.Ni, txt, c.N, D),
     logitScale: at.logitScale,
-    perExample: { i2tRank: r.i2tRanks, t2iRank: r.t2iRanks },
+    perExample: { i2tRank: r.i2tRanks, t2iRank: r.t2iRanks, t2iImage: Array.from(val.captionImage) },
   };
   const z = val.zeroShot;
   const pe = e.prompts;
@@ -147,6 +118,10 @@ export async function evaluate(trainer: Trainer, val: ValData, logitScale: numbe
   // Zero-shot prompts are not dataset captions: a frozen teacher table has no rows for them.
   const z = trainer.cfg.teacher ? undefined : val.zeroShot;
   const prompts = z ? await trainer.embedTexts(z.prompts.ids, z.prompts.eot, z.prompts.lengths, z.prompts.N) : undefined;
-  const metrics = metricsFromEmbeddings(val, { img, txt, prompts }, D, { step: trainer.step, batchSize: trainer.hyper.batchSize, logitScale });
-  return { metrics, emb: { img, txt, D } };
+  const params = await trainer.readParams();
+  const layout = trainer.arena.layout;
+  const t = params[layout.get('logit_scale').offset];
+  const b = trainer.cfg.loss === 'siglip' ? params[layout.get('logit_bias').offset] : 0;
+  const at = { step: trainer.step, batchSize: trainer.hyper.batchSize, logitScale, loss: { kind: trainer.cfg.loss, t, b } };
+  return { metrics: metricsFromEmbeddings(val, { img, txt, prompts }, D, at), emb: { img, txt, D } };
 }
