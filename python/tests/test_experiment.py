@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+import fixtures  # noqa: F401  (puts python/ on sys.path)
+
 from sharelab_torch import safetensors as st
 from sharelab_torch.checkpoint import load_model
 from sharelab_torch.config import preset_config
@@ -110,6 +112,7 @@ class ExperimentTest(unittest.TestCase):
         np.testing.assert_allclose(np.linalg.norm(emb["img"], axis=1), 1, atol=1e-5)
         self.assertEqual((ck.step, int(meta["step"])), (4, 4))
         self.assertAlmostEqual(float(meta["logitScale"]), math.exp(model.p("logit_scale").item()), places=5)
+        self.assertEqual((float(meta["logitScaleParam"]), float(meta["logitBias"])), (model.p("logit_scale").item(), 0.0))  # the val loss's parameters
         self.assertEqual(ck.tokenizer, self.tok.to_json())  # the prepared tokenizer travels with the checkpoint
 
     def test_two_processes_match_one(self):
