@@ -101,6 +101,19 @@ export function takeShapeLog(): { family: string; shape: string; spec: unknown }
   return out;
 }
 
+/** Runs `f` with `variant` taking the place of the tuned choice for (family, shape): how tasks time a variant. */
+export function withVariant<T>(family: string, shape: string, variant: string, f: () => T): T {
+  const k = entryKey(family, shape);
+  const prev = active.get(k);
+  active.set(k, variant);
+  try {
+    return f();
+  } finally {
+    if (prev === undefined) active.delete(k);
+    else active.set(k, prev);
+  }
+}
+
 /** Make `t` the table launchers consult (undefined: none, every launcher uses its fixed rule). */
 export function applyTable(t: TuneTable | undefined): void {
   activeTable = t;

@@ -1,13 +1,14 @@
 // Runs every registered kernel check on this browser's GPU and shows OK / NOT OK with the max error.
 // Query: ?filter=<substring> limits the kernels; ?group=a,b / ?exclude=c,d keep / drop the checks of the folders under
 // src/ that hold their *.check.ts (kernels, model, train; see kernels/registry.ts); ?heavy=0 skips large cases;
-// ?autorun=0 waits for the button. When finished, window.__kernelResults holds the results (read by e2e/kernels.spec.ts).
+// ?autorun=0 waits for the button; ?tune=1 also tunes the kernels (TunerPanel). When finished, window.__kernelResults holds the results (read by e2e/kernels.spec.ts).
 import { useEffect, useState } from 'react';
 import { WebGpuUnavailable, acquireDevice } from '../../gpu/device';
 import { Gpu } from '../../gpu/runtime';
 import type { CheckResult } from '../../kernels/check';
 import { allChecks } from '../../kernels/registry';
 import { Unsupported } from '../Unsupported';
+import { TunerPanel } from './TunerPanel';
 
 declare global {
   interface Window {
@@ -91,6 +92,7 @@ export function KernelCheckPage() {
         </button>{' '}
         <span data-testid="kernel-status">{status}</span>
       </p>
+      <TunerPanel autoTune={params.get('tune') === '1'} />
       <table className="results">
         <thead>
           <tr>
