@@ -6,11 +6,11 @@ import type { KernelCheck } from './check';
 
 export type GroupedCheck = KernelCheck & { group: string };
 
-const modules = import.meta.glob<{ checks: KernelCheck[] }>('../**/*.check.ts', { eager: true });
+const modules = import.meta.glob<{ checks: KernelCheck[] }>('/src/**/*.check.ts', { eager: true });
 
-/** '../model/model.check.ts' → 'model'. */
+/** '/src/model/model.check.ts' → 'model'. */
 export function checkGroup(path: string): string {
-  return path.replace(/^\.\.\//, '').split('/')[0];
+  return path.replace(/^\/src\//, '').split('/')[0];
 }
 
 export const allChecks: GroupedCheck[] = Object.keys(modules)

@@ -68,8 +68,8 @@ describe('autotuner', () => {
     const first = fakeTasks();
     await tune(first.tasks, { key, store, timer: first.timer, reps: 2 });
     expect(store.tables.has(keyString(key))).toBe(true);
-    // 3 shapes: one warm-up + 2 timed calls per variant (3 + 3 + 2 variants).
-    expect(first.calls.length).toBe(8 * 3);
+    // 8 variants over 3 shapes: one warm-up + 3 rounds × 2 timed calls each.
+    expect(first.calls.length).toBe(8 * (1 + 3 * 2));
 
     applyTable(undefined);
     const second = fakeTasks();
@@ -105,7 +105,7 @@ describe('autotuner', () => {
     const lines: string[] = [];
     const t = await tune(tasks, { key, store: memoryStore(), timer: slowTimer, budgetMs: 1000, now: () => clock, onProgress: (l) => lines.push(l) });
     expect(t.truncated).toBe(true);
-    expect(t.entries.length).toBe(1); // the first task's 3 variants took 1800 ms > 1000
+    expect(t.entries.length).toBe(1); // the first task's 3 variants × 3 rounds took 5400 ms > 1000
     expect(lines.at(-1)).toMatch(/budget/);
   });
 

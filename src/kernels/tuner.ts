@@ -62,8 +62,10 @@ export interface TuneOptions {
   timer: Timer;
   /** Stop starting new tasks once this much wall time (ms) is spent; the rest keep the fixed rule. */
   budgetMs?: number;
-  /** Timed calls per variant (after one untimed warm-up call that also compiles the pipeline). */
+  /** Calls per timing (after one untimed warm-up call that also compiles the pipeline). */
   reps?: number;
+  /** Interleaved timing rounds per variant (median taken). */
+  rounds?: number;
   /** Ignore a stored table and time again (the kernel-check page's "re-tune"). */
   force?: boolean;
   now?: () => number;
@@ -135,14 +137,31 @@ export function tableJson(t: TuneTable | undefined = activeTable): object | null
   };
 }
 
-/** Time one task's variants; the fastest wins (ties: the earlier variant, i.e. the launcher's default order). */
-export async function tuneTask(task: TuneTask, timer: Timer, reps: number): Promise<TuneEntry> {
-  const times: Record<string, number> = {};
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Time one task's variants: one untimed warm-up call each, then `rounds` rounds that time every variant
+ * (rotating which goes first, so drift on a shared machine hits all alike); a variant's time is its
+ * median over the rounds. The fastest wins (ties: the earlier variant, the launcher's default order).
+ */
+export async function tuneTask(task: TuneTask, timer: Timer, reps: number, rounds = 3): Promise<TuneEntry> {
+  const samples: Record<string, number[]> = {};
   for (const v of task.variants) {
-    task.run(v); // warm-up: pipeline compile, first-touch allocations
-    times[v] = await timer(() => task.run(v), reps);
+    task.run(v); // pipeline compile, first-touch allocations
+    samples[v] = [];
   }
-  const ranked = Object.entries(times).sort((a, b) => a[1] - b[1]);
+  const n = task.variants.length;
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < n; i++) {
+      const v = task.variants[(i + r) % n];
+      samples[v].push(await timer(() => task.run(v), reps));
+    }
+  }
+  const times = Object.fromEntries(task.variants.map((v) => [v, median(samples[v])]));
+  const ranked = task.variants.map((v) => [v, times[v]] as const).sort((a, b) => a[1] - b[1]);
   const [best, ms] = ranked[0];
   const second = ranked[1];
   return { family: task.family, shape: task.shape, best, ms, runnerUp: second ? { variant: second[0], ms: second[1] } : undefined, times };
@@ -166,7 +185,7 @@ export async function tune(tasks: readonly TuneTask[], o: TuneOptions): Promise<
   }
   const now = o.now ?? (() => performance.now());
   const budget = o.budgetMs ?? 10_000;
-  const reps = o.reps ?? 5;
+  const reps = o.reps ?? 3;
   const t0 = now();
   const entries: TuneEntry[] = [];
   const todo = tasks.filter((t) => t.variants.length > 1);
@@ -179,7 +198,7 @@ export async function tune(tasks: readonly TuneTask[], o: TuneOptions): Promise<
     }
     o.onProgress?.(`tuning ${task.family} ${task.shape} (${i + 1}/${todo.length}): ${task.variants.join(', ')}`);
     try {
-      entries.push(await tuneTask(task, o.timer, reps));
+      entries.push(await tuneTask(task, o.timer, reps, o.rounds ?? 3));
     } finally {
       task.dispose?.();
     }
