@@ -5,7 +5,7 @@ import type { Gpu } from '../gpu/runtime';
 import { type MatmulShape, matmulShapeKey } from '../kernels/matmul';
 import { FIXED, gpuTimer, tasksFor, tuneForRun } from '../kernels/tune-gpu';
 import { type TuneTable, activeTuneTable, applyTable, tableJson } from '../kernels/tuner';
-import { TRAIN_CASES } from './matmul-bench';
+import { TRAIN_CASES } from './cases';
 import { median } from './stats';
 
 /** The shapes to tune: the bench's linear-layer products, its attention cases and the models' LayerNorms. */
