@@ -7,7 +7,7 @@
 // replicate draws the same seeds and examples for both; the mean being linear, that is the
 // Multi-Bootstrap of the per-cell difference A − B.
 // Aggregate-only metrics (modality gap, …) come as one column: examples = 1, bootstrap over seeds only.
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 
 export interface BootstrapOptions {
   /** Number of replicates (METHODS.md asks for ≥ 1,000). Default 2000. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 import { configRows, type FinishedRun, flattenConfigRows } from './config-table';
 import { compareConfigs } from './summary';
 

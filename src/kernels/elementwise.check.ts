@@ -1,4 +1,4 @@
-import { Rng, randArray } from '../engine/rng';
+import { Rng, randArray } from '../util/rng';
 import { dot, numericalGradient } from '../testing/finite-diff';
 import { FD_TOL, type KernelCheck, gpuScope, makeCheck, plus } from './check';
 import {

@@ -1,4 +1,4 @@
-import { Rng, randArray } from '../engine/rng';
+import { Rng, randArray } from '../util/rng';
 import { dot, numericalGradient } from '../testing/finite-diff';
 import { type KernelCheck, FD_TOL, gpuScope, makeCheck, plus } from './check';
 import { layernormBackward, layernormBackwardRef, layernormForward, layernormForwardRef, setLayernormVariant } from './layernorm';

@@ -3,7 +3,7 @@
 import type { Gpu } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import recordCode from '../../shaders/record_metrics.wgsl?raw';
-import { need } from './elementwise';
+import { need } from './launch';
 
 const recordShader = { name: 'record_metrics', code: recordCode };
 

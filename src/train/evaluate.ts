@@ -2,33 +2,10 @@
 // split on the GPU (readback once per eval), computes everything else on the CPU.
 import { alignment, concatRows, dotRows, modalityGap, uniformity } from '../analysis/embeddings';
 import { recallAtK, zeroShotAccuracy } from '../analysis/retrieval';
+import type { TextSet, ValData } from '../data/types';
 import type { Trainer } from './trainer';
 
-export interface TextSet {
-  ids: Int32Array; // (N, T)
-  eot: Int32Array;
-  lengths: Int32Array;
-  N: number;
-  /** Each caption's row in the dataset's caption order (src/teacher/order.ts); teacher runs embed these. */
-  rows?: Int32Array;
-}
-
-export interface ValData {
-  images: Float32Array; // (Ni, 3, H, W)
-  Ni: number;
-  captions: TextSet; // every caption of every val image
-  captionImage: Int32Array; // caption → image index
-  zeroShot?: {
-    classNames: string[];
-    prompts: TextSet; // classes × promptsPerClass
-    promptsPerClass: number;
-    /** Val images to classify (e.g. single-object images) and their class labels. */
-    imageIndex: Int32Array;
-    labels: Int32Array;
-    /** Per classified image: 1 if its label is a held-out composition (compositional zero-shot). */
-    heldOut?: Uint8Array;
-  };
-}
+export type { TextSet, ValData };
 
 export interface EvalMetrics {
   step: number;

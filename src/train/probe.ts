@@ -11,7 +11,7 @@ import { attentionProbs } from '../kernels/attention';
 import type { Tap } from '../model/block';
 import { encodeImage, encodeText } from '../model/clip';
 import { numPatches } from '../model/config';
-import type { AttentionItem, AttentionPayload } from './protocol';
+import type { AttentionItem, AttentionPayload } from './types';
 import type { Trainer } from './trainer';
 
 interface TowerProbe {

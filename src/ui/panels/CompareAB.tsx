@@ -9,6 +9,8 @@ import { Plot, type PlotData } from '../charts/Plot';
 import { Help } from '../Help';
 import { STATS_HELP } from '../help-stats';
 import { useFinishedRuns } from './useFinishedRuns';
+import { pickPair } from '../../store/picks';
+import { useStore } from '../../store/store';
 import '../analysis.css';
 
 const f = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(4));
@@ -17,11 +19,11 @@ export function CompareAB() {
   const finished = useFinishedRuns();
   const named = useMemo(() => asConfigRuns(finished), [finished]);
   const configs = useMemo(() => [...new Set(named.map((r) => r.preset))], [named]);
-  const [a, setA] = useState('');
-  const [b, setB] = useState('');
+  const a = useStore((s) => s.picks.compareA);
+  const b = useStore((s) => s.picks.compareB);
+  const setPick = useStore((s) => s.setPick);
   const [metric, setMetric] = useState<MetricKey>('i2t@1');
-  const A = configs.includes(a) ? a : configs[0];
-  const B = configs.includes(b) && b !== A ? b : configs.find((c) => c !== A);
+  const [A, B] = pickPair(configs, a, b);
   const info = METRICS.find((m) => m.key === metric) ?? METRICS[0];
   const cmp = useMemo(() => (A && B ? compareConfigs(named, A, B, metric, { replicates: 2000 }) : null), [named, A, B, metric]);
   const summary = useMemo(() => (configs.length ? summarizeRuns(named, { metrics: [metric], replicates: 1000 }) : []), [named, configs, metric]);
@@ -96,19 +98,21 @@ export function CompareAB() {
       ) : (
         <>
           <div className="compare-controls">
-            {sel('ab-a', 'A', A, setA)}
+            {sel('ab-a', 'A', A, (v) => setPick('compareA', v))}
             <button
               type="button"
               className="small"
               aria-label="Swap A and B"
               onClick={() => {
-                setA(B);
-                setB(A);
+                if (A && B) {
+                  setPick('compareA', B);
+                  setPick('compareB', A);
+                }
               }}
             >
               ⇄
             </button>
-            {sel('ab-b', 'B', B, setB)}
+            {sel('ab-b', 'B', B, (v) => setPick('compareB', v))}
             <div className="field metric">
               <label htmlFor="ab-metric">metric</label>
               <select id="ab-metric" data-testid="ab-metric" value={metric} onChange={(e) => setMetric(e.target.value as MetricKey)}>

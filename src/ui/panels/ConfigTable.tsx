@@ -5,7 +5,7 @@ import type { BootstrapResult } from '../../analysis/bootstrap';
 import { type ConfigRow, configRows, flattenConfigRows } from '../../analysis/config-table';
 import type { MetricKey } from '../../analysis/summary';
 import { toCsv } from '../../store/results';
-import { downloadText } from '../download';
+import { downloadText } from '../../util/download';
 import { Help } from '../Help';
 import { STATS_HELP } from '../help-stats';
 import { useFinishedRuns } from './useFinishedRuns';

@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import { resultRow, toCsv } from '../../store/results';
 import { useStore } from '../../store/store';
 import { selectRuns, useThrottled } from '../charts/useThrottled';
-import { downloadText } from '../download';
+import { downloadText } from '../../util/download';
 
 const COLS: [string, string][] = [
   ['run', 'run'],
