@@ -12,6 +12,8 @@ DRY=0
 for a in "$@"; do [ "$a" = "--dry" ] && DRY=1; done
 NODE=${NODE:-node}
 PYTHON=${PYTHON:-python3}
+# The PyTorch half needs a python with torch: fall back to the system one when the first on PATH lacks it.
+if ! "$PYTHON" -c 'import torch' 2>/dev/null && /usr/bin/python3 -c 'import torch' 2>/dev/null; then PYTHON=/usr/bin/python3; fi
 export WEBGPU_DIR=${WEBGPU_DIR:-$PWD/node_modules/webgpu}
 if [ "$DRY" = 1 ]; then OUT_DIR=${OUT_DIR:-test-results/bench-device}; QUICK=--quick; REPS=${REPS:-3}; else OUT_DIR=${OUT_DIR:-bench/results}; QUICK=; REPS=${REPS:-5}; fi
 TMP=$(mktemp -d)
@@ -49,7 +51,7 @@ torch_rc=${PIPESTATUS[0]}
 # File name: the adapter Dawn reported (or the CUDA device when Dawn found none).
 adapter=$(sed -n 's/^\[device\] adapter: \([^;]*\);.*/\1/p' "$TMP/kernels.log" 2>/dev/null | head -1)
 [ -z "$adapter" ] && adapter=$("$PYTHON" -c 'import torch; print(torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no-adapter")' 2>/dev/null || echo no-adapter)
-slug=$(echo "$adapter" | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9]\+/-/g; s/^-//; s/-$//' | cut -c1-60)
+slug=$(echo "$adapter" | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9]\+/-/g; s/^-//; s/-$//' | cut -c1-80)
 [ "$DRY" = 1 ] && slug="$slug-dry"
 out="$OUT_DIR/$slug.md"
 {
