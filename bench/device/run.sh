@@ -53,6 +53,7 @@ adapter=$(sed -n 's/^\[device\] adapter: \([^;]*\);.*/\1/p' "$TMP/kernels.log" 2
 [ -z "$adapter" ] && adapter=$("$PYTHON" -c 'import torch; print(torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no-adapter")' 2>/dev/null || echo no-adapter)
 slug=$(echo "$adapter" | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9]\+/-/g; s/^-//; s/-$//' | cut -c1-80)
 [ "$DRY" = 1 ] && slug="$slug-dry"
+mkdir -p "$OUT_DIR" # again: a Playwright run may have emptied test-results/ meanwhile
 out="$OUT_DIR/$slug.md"
 {
   echo "# bench:device on $adapter"
