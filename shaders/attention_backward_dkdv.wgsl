@@ -8,6 +8,8 @@
 // Bindings: 0 uniforms {T, H, scale}, 1 qkv read, 2 dout (B, T, C) read, 3 lse (B, H, T) read,
 //           4 delta (B, H, T) read, 5 dqkv (B, T, 3C) read_write (k and v channels +=),
 //           6 lengths (B,) i32 read (a dummy when HAS_LEN is false).
+// Shared:   shaders/lib/attention_tile.wgsl (overrides, Params, headOf, loadQ/loadKV, visible,
+//           validLen), prepended by the launcher.
 // Overrides: HD (1..64), CAUSAL, HAS_LEN.
 // Grid:     (ceil(T/16), H, B). Workgroup 128 = 16 key rows × 8 lanes; lane c owns dims c, c+8, …
 //           Queries advance 8 at a time (causal: starting at the block's first key); each thread
@@ -15,13 +17,6 @@
 // Workgroup memory: (2·16 + 2·8)·65 + 2·128 + 16 floats ≈ 13.3 KiB.
 // Every storage binding is read_write, even inputs: WebGPU rejects one buffer bound both read-only and
 // writable in a dispatch, and our tensors may be views into one shared buffer.
-override HD: u32 = 64u;
-override CAUSAL: bool = false;
-override HAS_LEN: bool = false;
-
-struct Params { T: u32, H: u32, scale: f32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read_write> qkv: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dout: array<f32>;
 @group(0) @binding(3) var<storage, read_write> lse: array<f32>;
@@ -31,8 +26,6 @@ struct Params { T: u32, H: u32, scale: f32 }
 
 const KB = 16u;   // key rows per workgroup
 const QT = 8u;    // queries per tile
-const LANES = 8u;
-const PAD = 65u;
 
 var<workgroup> Ks: array<f32, 1040>;   // [KB][PAD]
 var<workgroup> Vs: array<f32, 1040>;   // [KB][PAD]
@@ -43,28 +36,15 @@ var<workgroup> dSs: array<f32, 128>;   // [KB][QT]
 var<workgroup> tLse: array<f32, 8>;
 var<workgroup> tDelta: array<f32, 8>;
 
-var<workgroup> wLen: u32;
-
-// Valid key count of batch row b, clamped to [1, T]. Loaded through workgroup memory because the
-// tile loops (which contain barriers) are bounded by it and must be provably uniform.
-fn validLen(b: u32, tid: u32) -> u32 {
-  if (tid == 0u) {
-    wLen = p.T;
-    if (HAS_LEN) { wLen = u32(clamp(lengths[b], 1, i32(p.T))); }
-  }
-  return workgroupUniformLoad(&wLen);
-}
-
 @compute @workgroup_size(128, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) tid: u32) {
-  let T = p.T;
+  let hd = headOf(wg.z, wg.y);
+  let T = hd.T;
   let h = wg.y;
   let b = wg.z;
   let k0 = wg.x * KB;
-  let C = p.H * HD;
-  let row3 = 3u * C;
-  let base = b * T * row3 + h * HD;   // q of (b, 0, h)
-  let obase = b * T * C + h * HD;     // dout of (b, 0, h)
+  let C = hd.C;
+  let obase = hd.obase;
   let sbase = (b * p.H + h) * T;      // lse/delta of (b, h, 0)
   let len = validLen(b, tid);
   let r = tid / LANES;
@@ -72,15 +52,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
   let j = k0 + r;
 
   for (var e = tid; e < KB * HD; e += 128u) {
-    let kk = e / HD; let dd = e % HD;
-    var kv = 0.0; var vv = 0.0;
-    if (k0 + kk < T) {
-      let a = base + (k0 + kk) * row3 + C + dd;
-      kv = qkv[a];
-      vv = qkv[a + C];
-    }
-    Ks[kk * PAD + dd] = kv;
-    Vs[kk * PAD + dd] = vv;
+    let kv = loadKV(hd, k0 + e / HD, e % HD);
+    Ks[e / HD * PAD + e % HD] = kv.x;
+    Vs[e / HD * PAD + e % HD] = kv.y;
   }
 
   var dk: array<f32, 8>;
@@ -101,12 +75,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
     workgroupBarrier();  // previous tile fully consumed (and Ks/Vs written, first time)
     for (var e = tid; e < QT * HD; e += 128u) {
       let ii = e / HD; let dd = e % HD;
-      var qv = 0.0; var gv = 0.0;
-      if (i0 + ii < T) {
-        qv = qkv[base + (i0 + ii) * row3 + dd] * p.scale;
-        gv = dout[obase + (i0 + ii) * C + dd];
-      }
-      Qs[ii * PAD + dd] = qv;
+      var gv = 0.0;
+      if (i0 + ii < T) { gv = dout[obase + (i0 + ii) * C + dd]; }
+      Qs[ii * PAD + dd] = loadQ(hd, i0 + ii, dd);
       dOs[ii * PAD + dd] = gv;
     }
     if (tid < QT) {
@@ -119,7 +90,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
     let i = i0 + ii2;
     var pr = 0.0;
     var ds = 0.0;
-    if (i < T && j2 < len && (!CAUSAL || j2 <= i)) {
+    if (i < T && visible(i, j2, len)) {
       var s = 0.0;
       var dp = 0.0;
       for (var dd = 0u; dd < HD; dd++) {
@@ -146,7 +117,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
   }
 
   if (j < T) {
-    let o = base + j * row3 + C;
+    let o = hd.base + j * hd.row3 + C;
     for (var jj = 0u; jj < 8u; jj++) {
       let dd = c + jj * LANES;
       if (dd < HD) {

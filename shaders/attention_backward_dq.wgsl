@@ -8,19 +8,14 @@
 // Bindings: 0 uniforms {T, H, scale}, 1 qkv read, 2 out (B, T, C) read, 3 dout (B, T, C) read,
 //           4 lse (B, H, T) read, 5 dqkv (B, T, 3C) read_write (q channels += dq),
 //           6 delta (B, H, T) write (Δ_i, read by attention_backward_dkdv.wgsl), 7 lengths (B,) i32.
+// Shared:   shaders/lib/attention_tile.wgsl (overrides, Params, headOf, loadQ/loadKV, visible,
+//           validLen), prepended by the launcher.
 // Overrides: HD (1..64), CAUSAL, HAS_LEN.
 // Grid:     (ceil(T/16), H, B). Workgroup 128 = 16 query rows × 8 lanes; lane c owns dims c, c+8, …
 //           Keys advance 8 at a time; each thread computes one of the 16×8 dS entries of a tile.
 // Workgroup memory: (2·16 + 2·8)·65 + 128 + 128 + 32 floats ≈ 13.3 KiB.
 // Every storage binding is read_write, even inputs: WebGPU rejects one buffer bound both read-only and
 // writable in a dispatch, and our tensors may be views into one shared buffer.
-override HD: u32 = 64u;
-override CAUSAL: bool = false;
-override HAS_LEN: bool = false;
-
-struct Params { T: u32, H: u32, scale: f32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read_write> qkv: array<f32>;
 @group(0) @binding(2) var<storage, read_write> outp: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dout: array<f32>;
@@ -31,8 +26,6 @@ struct Params { T: u32, H: u32, scale: f32 }
 
 const QB = 16u;
 const KT = 8u;
-const LANES = 8u;
-const PAD = 65u;
 
 var<workgroup> Qs: array<f32, 1040>;   // [QB][PAD], pre-scaled
 var<workgroup> dOs: array<f32, 1040>;  // [QB][PAD]
@@ -43,28 +36,15 @@ var<workgroup> part: array<f32, 128>;  // [QB][LANES] partial Δ sums
 var<workgroup> rowLse: array<f32, 16>;
 var<workgroup> rowDelta: array<f32, 16>;
 
-var<workgroup> wLen: u32;
-
-// Valid key count of batch row b, clamped to [1, T]. Loaded through workgroup memory because the
-// tile loops (which contain barriers) are bounded by it and must be provably uniform.
-fn validLen(b: u32, tid: u32) -> u32 {
-  if (tid == 0u) {
-    wLen = p.T;
-    if (HAS_LEN) { wLen = u32(clamp(lengths[b], 1, i32(p.T))); }
-  }
-  return workgroupUniformLoad(&wLen);
-}
-
 @compute @workgroup_size(128, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) tid: u32) {
-  let T = p.T;
+  let hd = headOf(wg.z, wg.y);
+  let T = hd.T;
   let h = wg.y;
   let b = wg.z;
   let q0 = wg.x * QB;
-  let C = p.H * HD;
-  let row3 = 3u * C;
-  let base = b * T * row3 + h * HD;   // q of (b, 0, h)
-  let obase = b * T * C + h * HD;     // out/dout of (b, 0, h)
+  let C = hd.C;
+  let obase = hd.obase;
   let len = validLen(b, tid);
   let r = tid / LANES;
   let c = tid % LANES;
@@ -72,12 +52,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
 
   for (var e = tid; e < QB * HD; e += 128u) {
     let rr = e / HD; let dd = e % HD;
-    var qv = 0.0; var gv = 0.0;
-    if (q0 + rr < T) {
-      qv = qkv[base + (q0 + rr) * row3 + dd] * p.scale;  // pre-scaled, as in the forward
-      gv = dout[obase + (q0 + rr) * C + dd];
-    }
-    Qs[rr * PAD + dd] = qv;
+    var gv = 0.0;
+    if (q0 + rr < T) { gv = dout[obase + (q0 + rr) * C + dd]; }
+    Qs[rr * PAD + dd] = loadQ(hd, q0 + rr, dd);  // pre-scaled, as in the forward
     dOs[rr * PAD + dd] = gv;
   }
   // Δ_i: each lane sums its dims, then lane 0 adds the 8 partials in a fixed order.
@@ -112,20 +89,14 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
   for (var k0 = 0u; k0 < kEnd; k0 += KT) {
     workgroupBarrier();
     for (var e = tid; e < KT * HD; e += 128u) {
-      let kk = e / HD; let dd = e % HD;
-      var kv = 0.0; var vv = 0.0;
-      if (k0 + kk < T) {
-        let a = base + (k0 + kk) * row3 + C + dd;
-        kv = qkv[a];
-        vv = qkv[a + C];
-      }
-      Ks[kk * PAD + dd] = kv;
-      Vs[kk * PAD + dd] = vv;
+      let kv = loadKV(hd, k0 + e / HD, e % HD);
+      Ks[e / HD * PAD + e % HD] = kv.x;
+      Vs[e / HD * PAD + e % HD] = kv.y;
     }
     workgroupBarrier();
     let j = k0 + kk2;
     var ds = 0.0;
-    if (i2 < T && j < kEnd && (!CAUSAL || j <= i2)) {
+    if (i2 < T && visible(i2, j, kEnd)) {
       var s = 0.0;
       var dp = 0.0;
       for (var dd = 0u; dd < HD; dd++) {
@@ -147,7 +118,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
   }
 
   if (i < T) {
-    let o = base + i * row3;
+    let o = hd.base + i * hd.row3;
     for (var jj = 0u; jj < 8u; jj++) {
       let dd = c + jj * LANES;
       if (dd < HD) { dqkv[o + dd] += p.scale * acc[jj]; }

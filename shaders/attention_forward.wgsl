@@ -7,6 +7,8 @@
 //
 // Bindings: 0 uniforms {T, H, scale}, 1 qkv (B, T, 3C) read, 2 out (B, T, C) write,
 //           3 lse (B, H, T) write, 4 lengths (B,) i32 read (a dummy when HAS_LEN is false).
+// Shared:   shaders/lib/attention_tile.wgsl (overrides, Params, headOf, loadQ/loadKV, visible,
+//           validLen), prepended by the launcher.
 // Overrides: HD (head dim, 1..64), CAUSAL, HAS_LEN.
 // Grid:     (ceil(T/16), H, B). Workgroup 128 = 16 query rows × 8 lanes; lane c owns output dims
 //           c, c+8, …  Keys advance 16 at a time through workgroup tiles; each thread computes 2 of
@@ -15,13 +17,6 @@
 // Workgroup memory: (16 + 2·16)·65 + 256 floats = 13.5 KiB (rows padded to 65 against bank conflicts).
 // Every storage binding is read_write, even inputs: WebGPU rejects one buffer bound both read-only and
 // writable in a dispatch, and our tensors may be views into one shared buffer.
-override HD: u32 = 64u;
-override CAUSAL: bool = false;
-override HAS_LEN: bool = false;
-
-struct Params { T: u32, H: u32, scale: f32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read_write> qkv: array<f32>;
 @group(0) @binding(2) var<storage, read_write> outp: array<f32>;
 @group(0) @binding(3) var<storage, read_write> lse: array<f32>;
@@ -29,46 +24,27 @@ struct Params { T: u32, H: u32, scale: f32 }
 
 const QB = 16u;      // query rows per workgroup
 const KT = 16u;      // keys per tile
-const LANES = 8u;    // threads per query row
-const PAD = 65u;     // row stride of the Q/K/V tiles (HD ≤ 64)
-const NEG = -1e30;   // "minus infinity" that keeps exp() and subtraction finite
 
 var<workgroup> Qs: array<f32, 1040>;  // [QB][PAD], pre-scaled
 var<workgroup> Ks: array<f32, 1040>;  // [KT][PAD]
 var<workgroup> Vs: array<f32, 1040>;  // [KT][PAD]
 var<workgroup> Ss: array<f32, 256>;   // [QB][KT] scores (NEG where masked)
 
-var<workgroup> wLen: u32;
-
-// Valid key count of batch row b, clamped to [1, T]. Loaded through workgroup memory because the
-// tile loops (which contain barriers) are bounded by it and must be provably uniform.
-fn validLen(b: u32, tid: u32) -> u32 {
-  if (tid == 0u) {
-    wLen = p.T;
-    if (HAS_LEN) { wLen = u32(clamp(lengths[b], 1, i32(p.T))); }
-  }
-  return workgroupUniformLoad(&wLen);
-}
-
 @compute @workgroup_size(128, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) tid: u32) {
-  let T = p.T;
+  let hd = headOf(wg.z, wg.y);
+  let T = hd.T;
   let h = wg.y;
   let b = wg.z;
   let q0 = wg.x * QB;
-  let C = p.H * HD;
-  let row3 = 3u * C;
-  let base = b * T * row3 + h * HD;   // q of (b, 0, h)
+  let C = hd.C;
   let len = validLen(b, tid);
   let r = tid / LANES;
   let c = tid % LANES;
   let i = q0 + r;
 
   for (var e = tid; e < QB * HD; e += 128u) {
-    let rr = e / HD; let dd = e % HD;
-    var v = 0.0;
-    if (q0 + rr < T) { v = qkv[base + (q0 + rr) * row3 + dd] * p.scale; }
-    Qs[rr * PAD + dd] = v;
+    Qs[e / HD * PAD + e % HD] = loadQ(hd, q0 + e / HD, e % HD);
   }
 
   // Keys beyond kEnd are masked for every row of this block.
@@ -83,22 +59,16 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
   for (var k0 = 0u; k0 < kEnd; k0 += KT) {
     workgroupBarrier();  // previous tile fully consumed (and Qs written, first time)
     for (var e = tid; e < KT * HD; e += 128u) {
-      let kk = e / HD; let dd = e % HD;
-      var kv = 0.0; var vv = 0.0;
-      if (k0 + kk < T) {
-        let a = base + (k0 + kk) * row3 + C + dd;
-        kv = qkv[a];
-        vv = qkv[a + C];
-      }
-      Ks[kk * PAD + dd] = kv;
-      Vs[kk * PAD + dd] = vv;
+      let kv = loadKV(hd, k0 + e / HD, e % HD);
+      Ks[e / HD * PAD + e % HD] = kv.x;
+      Vs[e / HD * PAD + e % HD] = kv.y;
     }
     workgroupBarrier();
     for (var t = 0u; t < 2u; t++) {
       let kk = c + t * LANES;
       let j = k0 + kk;
       var s = NEG;
-      if (j < kEnd && (!CAUSAL || j <= i)) {
+      if (visible(i, j, kEnd)) {
         s = 0.0;
         for (var dd = 0u; dd < HD; dd++) { s = fma(Qs[r * PAD + dd], Ks[kk * PAD + dd], s); }
       }

@@ -6,44 +6,29 @@
 //
 // Bindings: 0 uniforms {T, H, scale}, 1 qkv (B, T, 3C) read, 2 probs (B, H, T, T) write,
 //           3 lengths (B,) i32 read (a dummy when HAS_LEN is false).
+// Shared:   shaders/lib/attention_tile.wgsl (overrides, Params, headOf, loadQ/loadKV, visible,
+//           validLen), prepended by the launcher.
 // Overrides: HD (1..64), CAUSAL, HAS_LEN.
 // Grid:     (ceil(T/16), H, B). Workgroup 128 = 16 query rows × 8 lanes; lane c owns keys c, c+8, …
 // Every storage binding is read_write, even inputs: WebGPU rejects one buffer bound both read-only and
 // writable in a dispatch, and our tensors may be views into one shared buffer.
-override HD: u32 = 64u;
-override CAUSAL: bool = false;
-override HAS_LEN: bool = false;
-
-struct Params { T: u32, H: u32, scale: f32 }
-
-@group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read_write> qkv: array<f32>;
 @group(0) @binding(2) var<storage, read_write> probs: array<f32>;
 @group(0) @binding(3) var<storage, read_write> lengths: array<i32>;
 
 const QB = 16u;
-const LANES = 8u;
-const PAD = 65u;
-const NEG = -1e30;
 
 var<workgroup> Qs: array<f32, 1040>;   // [QB][PAD], pre-scaled
 var<workgroup> red: array<f32, 128>;   // [QB][LANES] partial max / sum
 
-fn validLen(b: u32) -> u32 {
-  if (HAS_LEN) { return u32(clamp(lengths[b], 1, i32(p.T))); }
-  return p.T;
-}
-
 @compute @workgroup_size(128, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) tid: u32) {
-  let T = p.T;
+  let hd = headOf(wg.z, wg.y);
+  let T = hd.T;
   let h = wg.y;
   let b = wg.z;
   let q0 = wg.x * QB;
-  let C = p.H * HD;
-  let row3 = 3u * C;
-  let base = b * T * row3 + h * HD;
-  let len = validLen(b);
+  let len = validLen(b, tid);
   let r = tid / LANES;
   let c = tid % LANES;
   let i = q0 + r;
@@ -51,8 +36,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
   let prow = ((b * p.H + h) * T + iq) * T;
 
   for (var e = tid; e < QB * HD; e += 128u) {
-    let rr = e / HD; let dd = e % HD;
-    Qs[rr * PAD + dd] = qkv[base + min(q0 + rr, T - 1u) * row3 + dd] * p.scale;
+    Qs[e / HD * PAD + e % HD] = loadQ(hd, min(q0 + e / HD, T - 1u), e % HD);
   }
   workgroupBarrier();
 
@@ -63,7 +47,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
   var m = NEG;
   for (var j = c; j < kEnd; j += LANES) {
     var s = 0.0;
-    let a = base + j * row3 + C;
+    let a = hd.base + j * hd.row3 + hd.C;
     for (var dd = 0u; dd < HD; dd++) { s = fma(Qs[r * PAD + dd], qkv[a + dd], s); }
     if (i < T) { probs[prow + j] = s; }
     m = max(m, s);

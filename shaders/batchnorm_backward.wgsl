@@ -9,6 +9,7 @@
 // Grid:     one workgroup per channel: C workgroups (folded into (x, y) past 65,535; linearised below).
 //           WG threads (override, power of two ≤ 256) stride over the channel's values; both sums use
 //           tree reductions in workgroup memory (fixed order: deterministic).
+// Shared: shaders/lib/workgroup_sum.wgsl (wgSum, wgSum2), prepended by the launcher.
 override WG: u32 = 256u;
 
 struct Params { B: u32, C: u32, HW: u32 }
@@ -22,21 +23,6 @@ struct Params { B: u32, C: u32, HW: u32 }
 @group(0) @binding(6) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dgamma: array<f32>;
 @group(0) @binding(8) var<storage, read_write> dbeta: array<f32>;
-
-var<workgroup> red: array<vec2<f32>, 256>;
-
-// Sum of v over the workgroup; every thread gets the result. Call from uniform control flow.
-fn wgSum2(tid: u32, v: vec2<f32>) -> vec2<f32> {
-  red[tid] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
-    if (tid < s) { red[tid] += red[tid + s]; }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
 
 fn at(c: u32, i: u32) -> u32 {
   let b = i / p.HW;

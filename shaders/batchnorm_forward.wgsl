@@ -12,6 +12,7 @@
 // Grid:     one workgroup per channel: C workgroups (folded into (x, y) past 65,535; linearised below).
 //           WG threads (override, power of two ≤ 256) stride over the n values of the channel; sums use a
 //           tree reduction in workgroup memory (fixed order: deterministic). Two passes for accuracy.
+// Shared: shaders/lib/workgroup_sum.wgsl (wgSum, wgSum2), prepended by the launcher.
 override WG: u32 = 256u;
 override TRAINING: bool = true;
 
@@ -26,21 +27,6 @@ struct Params { B: u32, C: u32, HW: u32, eps: f32, momentum: f32 }
 @group(0) @binding(6) var<storage, read_write> rstdOut: array<f32>;
 @group(0) @binding(7) var<storage, read_write> runningMean: array<f32>;
 @group(0) @binding(8) var<storage, read_write> runningVar: array<f32>;
-
-var<workgroup> red: array<f32, 256>;
-
-// Sum of v over the workgroup; every thread gets the result. Call from uniform control flow.
-fn wgSum(tid: u32, v: f32) -> f32 {
-  red[tid] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
-    if (tid < s) { red[tid] += red[tid + s]; }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
 
 // Flat index of the i-th value (i < n) of channel c.
 fn at(c: u32, i: u32) -> u32 {

@@ -14,15 +14,9 @@
 //           2×4 block (rows ty·2…+1, cols tx·4…+3), D-chunks of 16 staged in Xs/Ys. G goes to Gs[row][col].
 //           Then dQ: thread (r = tid / 8, lane = tid % 8) owns dQ[row0 + r, lane + 8k] for k < DK and
 //           accumulates Σ_c Gs[r][c] · K[col0 + c, ·] in registers; it alone writes those elements.
+// Shared:   shaders/lib/contrastive_tile.wgsl + contrastive_grad.wgsl (Gs, accumulateDq, writeDq), prepended.
 // Grid:     ceil(B / 32) workgroups (1-D; linearised as wg.x + wg.y · nwg.x when folded).
-override WRITE_PART: bool = false;
-override DK: u32 = 32u;
-
-struct Params {
-  B: u32,
-  D: u32,
-  g: f32,
-}
+struct Params { B: u32, D: u32, g: f32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> logT: array<f32>;
@@ -33,63 +27,14 @@ struct Params {
 @group(0) @binding(6) var<storage, read_write> dQ: array<f32>;
 @group(0) @binding(7) var<storage, read_write> part: array<f32>;
 
-const R = 32u;
-const C = 64u;
-const KC = 16u;
 const LN100 = 4.605170185988092;
 
-var<workgroup> Xs: array<array<f32, 33>, 16>; // [k][row]; reused as [tx][row] for the part merge
-var<workgroup> Ys: array<array<f32, 65>, 16>; // [k][col]
-var<workgroup> Gs: array<array<f32, 65>, 32>; // [row][col] G tile
-
-fn loadQ(r: u32, k: u32) -> f32 {
-  if (r >= p.B || k >= p.D) { return 0.0; }
-  return Q[r * p.D + k];
-}
-
-fn loadK(c: u32, k: u32) -> f32 {
-  if (c >= p.B || k >= p.D) { return 0.0; }
-  return K[c * p.D + k];
-}
-
-// Q[row0 + ty·2 + i] · K[col0 + tx·4 + j] for this thread's 2×4 block (0 outside the matrix).
-fn tileDots(row0: u32, col0: u32, tid: u32) -> array<array<f32, 4>, 2> {
-  let ty = tid / 16u;
-  let tx = tid % 16u;
-  var acc: array<array<f32, 4>, 2>;
-  for (var k0 = 0u; k0 < p.D; k0 += KC) {
-    for (var r = 0u; r < 2u; r++) {
-      let e = tid + r * 256u;
-      Xs[e % KC][e / KC] = loadQ(row0 + e / KC, k0 + e % KC);
-    }
-    for (var r = 0u; r < 4u; r++) {
-      let e = tid + r * 256u;
-      Ys[e % KC][e / KC] = loadK(col0 + e / KC, k0 + e % KC);
-    }
-    workgroupBarrier();
-    for (var k = 0u; k < KC; k++) {
-      let a0 = Xs[k][ty * 2u];
-      let a1 = Xs[k][ty * 2u + 1u];
-      for (var j = 0u; j < 4u; j++) {
-        let b = Ys[k][tx * 4u + j];
-        acc[0][j] = fma(a0, b, acc[0][j]);
-        acc[1][j] = fma(a1, b, acc[1][j]);
-      }
-    }
-    workgroupBarrier();
-  }
-  return acc;
-}
-
 @compute @workgroup_size(256)
-fn main(
-  @builtin(workgroup_id) wg: vec3<u32>,
-  @builtin(num_workgroups) nwg: vec3<u32>,
-  @builtin(local_invocation_index) tid: u32,
-) {
-  let row0 = (wg.x + wg.y * nwg.x) * R;
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) tid: u32) {
+  let row0 = (wg.x + wg.y * nwg.x) * R;   // this workgroup's first row
   if (row0 >= p.B) { return; }
-  let ty = tid / 16u;
+  let ty = tid / 16u;                      // this thread's 2×4 block of each tile (tileDots)
   let tx = tid % 16u;
   let t = logT[0];
   let s = exp(min(t, LN100));
@@ -101,9 +46,7 @@ fn main(
     if (row < p.B) { lq[i] = lseQ[row]; }
   }
   var pt: array<f32, 2>;   // this thread's share of part for its 2 rows
-  let r = tid / 8u;        // dQ ownership: row r of the block, columns lane + 8k
-  let lane = tid % 8u;
-  var dacc: array<f32, 32>;
+  var dacc: array<f32, 32>; // this thread's dQ row tid / 8, columns tid % 8 + 8k (contrastive_grad)
 
   let nTiles = (p.B + C - 1u) / C;
   for (var ct = 0u; ct < nTiles; ct++) {
@@ -124,32 +67,16 @@ fn main(
       }
     }
     workgroupBarrier();
-    let nc = min(C, p.B - col0);
-    for (var c = 0u; c < nc; c++) {
-      let gv = Gs[r][c];
-      let kb = (col0 + c) * p.D + lane;
-      for (var k = 0u; k < DK; k++) {
-        if (lane + 8u * k < p.D) { dacc[k] = fma(gv, K[kb + 8u * k], dacc[k]); }
-      }
-    }
-    workgroupBarrier(); // Gs is rewritten by the next tile
+    accumulateDq(col0, tid, &dacc);
   }
 
-  let row = row0 + r;
-  if (row < p.B) {
-    let scale = p.g * s;
-    for (var k = 0u; k < DK; k++) {
-      let d = lane + 8u * k;
-      if (d < p.D) { dQ[row * p.D + d] += scale * dacc[k]; }
-    }
-  }
+  writeDq(row0, tid, p.g * s, &dacc);
 
   if (WRITE_PART) {
     for (var i = 0u; i < 2u; i++) { Xs[tx][ty * 2u + i] = pt[i]; }
     workgroupBarrier();
     if (tid < R && row0 + tid < p.B) {
-      var sum = 0.0;
-      for (var k = 0u; k < 16u; k++) { sum += Xs[k][tid]; }
+      let sum = sumXs(tid);
       // min(t, ln 100) passes no gradient to t above the clamp.
       part[row0 + tid] = select(sum, 0.0, t > LN100);
     }

@@ -10,11 +10,9 @@
 //           D-chunks of 16 staged in workgroup memory (Xs[k][row], Ys[k][col]). Each thread keeps an
 //           online (running max, running sum) per row over its columns; at the end the 16 partials of a
 //           row are merged in a fixed order (deterministic) by one invocation, which writes lse.
+// Shared:   shaders/lib/contrastive_tile.wgsl (tileDots, loadQ/loadK, Xs/Ys, sumXs), prepended by the launcher.
 // Grid:     ceil(B / 32) workgroups (1-D; linearised as wg.x + wg.y · nwg.x when folded).
-struct Params {
-  B: u32,
-  D: u32,
-}
+struct Params { B: u32, D: u32 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> logT: array<f32>;
@@ -22,64 +20,16 @@ struct Params {
 @group(0) @binding(3) var<storage, read> K: array<f32>;
 @group(0) @binding(4) var<storage, read_write> lse: array<f32>;
 
-const R = 32u;
-const C = 64u;
-const KC = 16u;
 const LN100 = 4.605170185988092;
 // Finite "minus infinity": exp(NEG − m) is 0 and NEG − NEG is 0, so empty partials never make NaN.
 const NEG = -1e30;
 
-var<workgroup> Xs: array<array<f32, 33>, 16>; // [k][row]; reused as [tx][row] running max
-var<workgroup> Ys: array<array<f32, 65>, 16>; // [k][col]; reused as [tx][row] running sum
-
-fn loadQ(r: u32, k: u32) -> f32 {
-  if (r >= p.B || k >= p.D) { return 0.0; }
-  return Q[r * p.D + k];
-}
-
-fn loadK(c: u32, k: u32) -> f32 {
-  if (c >= p.B || k >= p.D) { return 0.0; }
-  return K[c * p.D + k];
-}
-
-// Q[row0 + ty·2 + i] · K[col0 + tx·4 + j] for this thread's 2×4 block (0 outside the matrix).
-fn tileDots(row0: u32, col0: u32, tid: u32) -> array<array<f32, 4>, 2> {
-  let ty = tid / 16u;
-  let tx = tid % 16u;
-  var acc: array<array<f32, 4>, 2>;
-  for (var k0 = 0u; k0 < p.D; k0 += KC) {
-    for (var r = 0u; r < 2u; r++) {
-      let e = tid + r * 256u;
-      Xs[e % KC][e / KC] = loadQ(row0 + e / KC, k0 + e % KC);
-    }
-    for (var r = 0u; r < 4u; r++) {
-      let e = tid + r * 256u;
-      Ys[e % KC][e / KC] = loadK(col0 + e / KC, k0 + e % KC);
-    }
-    workgroupBarrier();
-    for (var k = 0u; k < KC; k++) {
-      let a0 = Xs[k][ty * 2u];
-      let a1 = Xs[k][ty * 2u + 1u];
-      for (var j = 0u; j < 4u; j++) {
-        let b = Ys[k][tx * 4u + j];
-        acc[0][j] = fma(a0, b, acc[0][j]);
-        acc[1][j] = fma(a1, b, acc[1][j]);
-      }
-    }
-    workgroupBarrier();
-  }
-  return acc;
-}
-
 @compute @workgroup_size(256)
-fn main(
-  @builtin(workgroup_id) wg: vec3<u32>,
-  @builtin(num_workgroups) nwg: vec3<u32>,
-  @builtin(local_invocation_index) tid: u32,
-) {
-  let row0 = (wg.x + wg.y * nwg.x) * R;
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) tid: u32) {
+  let row0 = (wg.x + wg.y * nwg.x) * R;   // this workgroup's first row
   if (row0 >= p.B) { return; }
-  let ty = tid / 16u;
+  let ty = tid / 16u;                      // this thread's 2×4 block of each tile (tileDots)
   let tx = tid % 16u;
   let s = exp(min(logT[0], LN100));
 

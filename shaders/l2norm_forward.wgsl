@@ -5,6 +5,7 @@
 // Grid:     one workgroup per row: N workgroups (folded into (x, y) past 65,535; linearised below).
 //           WG threads (override, power of two ≤ 256) stride over the row; Σx² is a tree reduction
 //           in workgroup memory.
+// Shared: shaders/lib/workgroup_sum.wgsl (wgSum, wgSum2), prepended by the launcher.
 override WG: u32 = 256u;
 
 struct Params { N: u32, D: u32 }
@@ -13,20 +14,6 @@ struct Params { N: u32, D: u32 }
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> norms: array<f32>;
-
-var<workgroup> red: array<f32, 256>;
-
-fn wgSum(tid: u32, v: f32) -> f32 {
-  red[tid] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
-    if (tid < s) { red[tid] += red[tid + s]; }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,

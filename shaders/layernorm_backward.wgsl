@@ -7,6 +7,7 @@
 // Grid:     one workgroup per row: N workgroups (folded into (x, y) past 65,535; linearised below).
 //           WG threads (override, power of two ≤ 256) stride over the row; the two row sums share
 //           one tree reduction over vec2 in workgroup memory.
+// Shared: shaders/lib/workgroup_sum.wgsl (wgSum, wgSum2), prepended by the launcher.
 override WG: u32 = 256u;
 
 struct Params { N: u32, C: u32 }
@@ -18,20 +19,6 @@ struct Params { N: u32, C: u32 }
 @group(0) @binding(4) var<storage, read> rstdIn: array<f32>;
 @group(0) @binding(5) var<storage, read> dy: array<f32>;
 @group(0) @binding(6) var<storage, read_write> dx: array<f32>;
-
-var<workgroup> red: array<vec2<f32>, 256>;
-
-fn wgSum2(tid: u32, v: vec2<f32>) -> vec2<f32> {
-  red[tid] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
-    if (tid < s) { red[tid] += red[tid + s]; }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,

@@ -9,6 +9,7 @@
 // Grid:     one workgroup per row: N workgroups (folded into (x, y) past 65,535; linearised below).
 //           WG threads (override, a power of two ≤ 256) stride over the row; sums use a tree
 //           reduction in workgroup memory. Two passes (mean, then centred squares) for accuracy.
+// Shared: shaders/lib/workgroup_sum.wgsl (wgSum, wgSum2), prepended by the launcher.
 override WG: u32 = 256u;
 
 struct Params { N: u32, C: u32, eps: f32 }
@@ -20,21 +21,6 @@ struct Params { N: u32, C: u32, eps: f32 }
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 @group(0) @binding(5) var<storage, read_write> meanOut: array<f32>;
 @group(0) @binding(6) var<storage, read_write> rstdOut: array<f32>;
-
-var<workgroup> red: array<f32, 256>;
-
-// Sum of v over the workgroup; every thread gets the result. Call from uniform control flow.
-fn wgSum(tid: u32, v: f32) -> f32 {
-  red[tid] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
-    if (tid < s) { red[tid] += red[tid + s]; }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,

@@ -1,6 +1,7 @@
 // Benchmark page (bench.html): our kernels vs tfjs-webgpu and onnxruntime-web, our training step per
 // sharing preset (and the same step in tfjs-webgpu), and a soak test, all in this one page.
-// Query: ?suite=all | a comma list of matmul, ops, train, soak;  ?quick=1 (a few shapes, short soak);
+// Query: ?suite=all | a comma list of tune, matmul, ops, train, soak (tune: the autotuner on the bench shapes,
+// tuned vs fixed auto; ?retune=1 ignores a stored table);  ?quick=1 (a few shapes, short soak);
 // ?reps=5;  ?squares=64,128,…;  ?cases=<substr,…> (matmul case filter);  ?kernels=vec4,… (our matmul
 // kernels to time);  ?peers=0 (no tfjs / onnxruntime);  ?maxB=4096 (largest contrastive batch: 16384
 // takes ~15 min per forward+backward of ours on a 2-core SwiftShader machine);  ?ops=<substr,…> (op filter);
@@ -13,6 +14,7 @@ import { benchOpCase, opCases, opName } from './ops-bench';
 import { type OrtState, initTfjs, ortVersion, probeOrt } from './peers';
 import { soak } from './soak';
 import { benchTraining } from './train-bench';
+import { benchTuner } from './tune-bench';
 import type { BenchResults, MatmulCase } from './types';
 
 declare global {
@@ -64,6 +66,10 @@ async function main() {
       res.peers.tfjs.error = String(e);
     }
     log(`tfjs: ${res.peers.tfjs.backend} ${res.peers.tfjs.error ?? ''}`);
+  }
+
+  if (want('tune')) {
+    res.tune = await benchTuner(gpu, { quick, reps, force: q.get('retune') === '1', log });
   }
 
   if (want('matmul')) {

@@ -200,6 +200,16 @@ export function markdownReport(res: BenchResults): string {
       lines.push(`### GPU time per kernel — ${p.preset}, ${p.steps} steps, ${fmt(p.totalGpuMsPerStep, 1)} GPU ms/step (${p.note})`, '', profileTable(res), '');
     }
   }
+  if (res.tune) lines.push('### Autotuner (tuned choice vs the fixed auto rule)', '', tuneTable(res), '');
   if (res.soak) lines.push('### Soak test', '', soakTables(res), '');
   return lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n');
+}
+
+/** One row per tuned shape: the variant the tuner chose, its time and the fixed auto rule's (ms per call). */
+export function tuneTable(res: BenchResults): string {
+  const t = res.tune;
+  if (!t) return '';
+  const head = `Tuning ${t.reused ? 'reused the stored table' : `took ${(t.tookMs / 1000).toFixed(1)} s`}; times are medians of interleaved repetitions.`;
+  const rows = t.compare.map((r) => `| ${r.family} | ${r.shape} | ${r.tuned} | ${r.tunedMs.toFixed(3)} | ${r.autoMs.toFixed(3)} | ${r.ratio.toFixed(2)}× |`);
+  return [head, '', '| family | shape | tuned | tuned ms | auto ms | tuned / auto |', '| --- | --- | --- | ---: | ---: | ---: |', ...rows].join('\n');
 }

@@ -1,4 +1,5 @@
 // Result shapes written by the bench page (window.__benchResults) and read by bench/bench.spec.ts.
+import type { TuneBenchResult } from './tune-bench';
 
 export interface ImplResult {
   impl: string;
@@ -168,6 +169,8 @@ export interface BenchResults {
   };
   ops?: OpCaseResult[];
   soak?: SoakResult;
+  /** suite=tune: the autotuner's table on the bench shapes and tuned vs fixed-auto times per shape. */
+  tune?: TuneBenchResult;
   /** Filled in by the spec (Node). */
   machine?: { cpus: number; cpuModel: string; platform: string; node: string; memGiB?: number; load?: string };
 }

@@ -126,9 +126,13 @@ export async function acquireDevice(gpu: GPU | undefined = globalThis.navigator?
       throw new WebGpuUnavailable('device-failed', `${UNAVAILABLE_HELP['device-failed']} (${String(e)})`);
     }
   }
+  return { device, caps: capabilitiesOf(device, adapterDescription(adapter)) };
+}
+
+/** "vendor architecture device description" from GPUAdapterInfo (the autotuner's adapter key). */
+export function adapterDescription(adapter: GPUAdapter): string {
   const info = (adapter as { info?: GPUAdapterInfo }).info;
-  const desc = info ? [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') : '';
-  return { device, caps: capabilitiesOf(device, desc) };
+  return info ? [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') : '';
 }
 
 export type GpuProblem =

@@ -13,26 +13,36 @@ import directDkdvCode from '../../shaders/attention_direct_dkdv.wgsl?raw';
 import directDqCode from '../../shaders/attention_direct_dq.wgsl?raw';
 import directFwdCode from '../../shaders/attention_direct_forward.wgsl?raw';
 import { dummyTensor } from './matmul';
+import { tunedVariant } from './tuner';
+import { withLib } from './wgsl';
 
-const fwdShader = { name: 'attention_forward', code: fwdCode };
-const dqShader = { name: 'attention_backward_dq', code: bwdDqCode };
-const dkdvShader = { name: 'attention_backward_dkdv', code: bwdDkdvCode };
-const probsShader = { name: 'attention_probs', code: probsCode };
+const fwdShader = withLib('attention_forward', fwdCode, 'attentionTile');
+const dqShader = withLib('attention_backward_dq', bwdDqCode, 'attentionTile');
+const dkdvShader = withLib('attention_backward_dkdv', bwdDkdvCode, 'attentionTile');
+const probsShader = withLib('attention_probs', probsCode, 'attentionTile');
 const directFwd = { name: 'attention_direct_forward', code: directFwdCode };
 const directDq = { name: 'attention_direct_dq', code: directDqCode };
 const directDkdv = { name: 'attention_direct_dkdv', code: directDkdvCode };
 
 /**
  * 'direct': barrier-free, one invocation per row (attention_direct_*.wgsl); 'tiled': workgroup tiles.
- * 'auto' takes direct for T ≤ 128 (ShareLab's sequence lengths), where it is the faster of the two.
+ * 'auto' takes the autotuner's choice for the shape when it has one, else direct for T ≤ 128 (ShareLab's
+ * sequence lengths), where it is the faster of the two on SwiftShader.
  */
 export type AttnVariant = 'auto' | 'tiled' | 'direct';
 let attnVariant: AttnVariant = 'auto';
 export function setAttentionVariant(v: AttnVariant): void {
   attnVariant = v;
 }
+/** The tuner's key for an attention call (forward and backward share it, so they take one path). */
+export function attentionShapeKey(d: AttnDims): string {
+  return `B=${d.B} T=${d.T} H=${d.H} D=${d.D}${d.causal ? ' causal' : ''}${d.lengths ? ' lengths' : ''}`;
+}
 function directPath(d: AttnDims): boolean {
-  return attnVariant === 'direct' || (attnVariant === 'auto' && d.T <= 128);
+  if (attnVariant !== 'auto') return attnVariant === 'direct';
+  const spec = { B: d.B, T: d.T, H: d.H, D: d.D, causal: d.causal, lengths: !!d.lengths };
+  const t = tunedVariant('attention', attentionShapeKey(d), spec);
+  return t ? t === 'direct' : d.T <= 128;
 }
 function directGrid(d: AttnDims): number {
   return Math.ceil((d.B * d.H * d.T) / 64);

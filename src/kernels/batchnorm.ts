@@ -6,9 +6,10 @@ import { f32 } from '../gpu/uniforms';
 import { need, rowWorkgroupSize } from './elementwise';
 import bwdCode from '../../shaders/batchnorm_backward.wgsl?raw';
 import fwdCode from '../../shaders/batchnorm_forward.wgsl?raw';
+import { withLib } from './wgsl';
 
-const fwd = { name: 'batchnorm_forward', code: fwdCode };
-const bwd = { name: 'batchnorm_backward', code: bwdCode };
+const fwd = withLib('batchnorm_forward', fwdCode, 'workgroupSum');
+const bwd = withLib('batchnorm_backward', bwdCode, 'workgroupSum');
 
 export interface BatchnormDims {
   B: number;

@@ -1,7 +1,9 @@
 // The kernel-check contract, shared by the Node tests (Dawn) and the in-app kernel-check page:
 // every kernel file registers cases that run the GPU version and compare it with its CPU reference
-// (and, for backward kernels, with float64 finite differences).
+// (and, for backward kernels, with float64 finite differences). The helpers every *.check.ts shares
+// (judge, makeCheck, gpuScope, plus, FD_TOL) live here, in one module.
 import type { Gpu } from '../gpu/runtime';
+import type { DType, Tensor } from '../gpu/tensor';
 import { type Tolerance, compareArrays } from '../testing/compare';
 
 export interface CheckResult {
@@ -39,3 +41,34 @@ export function judge(
   }
   return { kernel, name, ok, maxAbsErr, message: msgs.join('; ') };
 }
+
+/** Tensors made for one check, destroyed together . */
+export function gpuScope(gpu: Gpu) {
+  const made: Tensor[] = [];
+  return {
+    up(data: ArrayLike<number>, label: string, dtype: DType = 'f32'): Tensor {
+      const t = gpu.fromArray(data, [data.length], label, dtype);
+      made.push(t);
+      return t;
+    },
+    zeros(n: number, label: string): Tensor {
+      return this.up(new Float32Array(n), label);
+    },
+    free(): void {
+      for (const t of made) t.buffer.destroy();
+    },
+  };
+}
+
+export type Parts = Parameters<typeof judge>[2];
+
+/** A KernelCheck whose body returns the named comparisons; judge() turns them into the result. */
+export function makeCheck(kernel: string, name: string, body: (gpu: Gpu) => Promise<Parts>, heavy = false): KernelCheck {
+  return { kernel, name, heavy, run: async (gpu) => judge(kernel, name, await body(gpu)) };
+}
+
+/** a + b elementwise (expected value of an accumulating kernel: initial grad + reference grad). */
+export const plus = (a: ArrayLike<number>, b: ArrayLike<number>): Float64Array => Float64Array.from(a, (v, i) => v + b[i]);
+
+// Finite differences in float64 vs f32 GPU gradients.
+export const FD_TOL = { atol: 1e-4, rtol: 1e-3 };

@@ -2,10 +2,9 @@
 // against the float64 references and (backward) against finite differences.
 import { Rng, randArray } from '../util/rng';
 import { dot, numericalGradient } from '../testing/finite-diff';
-import type { KernelCheck } from './check';
+import { type KernelCheck, FD_TOL, type Parts, gpuScope, makeCheck, plus } from './check';
 import { type BatchnormDims, batchnormBackward, batchnormBackwardRef, batchnormForward, batchnormForwardRef } from './batchnorm';
 import { type ConvDims, conv2dBackward, conv2dBackwardRef, conv2dForward, conv2dForwardRef, convOutSize } from './conv2d';
-import { FD_TOL, type Parts, gpuScope, makeCheck, plus } from './elementwise.check';
 
 // ---------------------------------------------------------------- conv2d
 

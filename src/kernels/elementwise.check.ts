@@ -1,8 +1,6 @@
 import { Rng, randArray } from '../util/rng';
-import type { Gpu } from '../gpu/runtime';
-import type { DType, Tensor } from '../gpu/tensor';
 import { dot, numericalGradient } from '../testing/finite-diff';
-import { type KernelCheck, judge } from './check';
+import { FD_TOL, type KernelCheck, gpuScope, makeCheck, plus } from './check';
 import {
   accumulate,
   accumulateRef,
@@ -22,39 +20,9 @@ import {
   sumRowsStrided,
 } from './elementwise';
 
-/** Tensors made for one check, destroyed together (also used by the other kernel checks here). */
-export function gpuScope(gpu: Gpu) {
-  const made: Tensor[] = [];
-  return {
-    up(data: ArrayLike<number>, label: string, dtype: DType = 'f32'): Tensor {
-      const t = gpu.fromArray(data, [data.length], label, dtype);
-      made.push(t);
-      return t;
-    },
-    zeros(n: number, label: string): Tensor {
-      return this.up(new Float32Array(n), label);
-    },
-    free(): void {
-      for (const t of made) t.buffer.destroy();
-    },
-  };
-}
-
-export type Parts = Parameters<typeof judge>[2];
-
-/** A KernelCheck whose body returns the named comparisons; judge() turns them into the result. */
-export function makeCheck(kernel: string, name: string, body: (gpu: Gpu) => Promise<Parts>, heavy = false): KernelCheck {
-  return { kernel, name, heavy, run: async (gpu) => judge(kernel, name, await body(gpu)) };
-}
-
-/** a + b elementwise (expected value of an accumulating kernel: initial grad + reference grad). */
-export const plus = (a: ArrayLike<number>, b: ArrayLike<number>): Float64Array => Float64Array.from(a, (v, i) => v + b[i]);
-
 // Elementwise ops are one f32 operation per element: exact or within an ulp.
 const ULP = { atol: 1e-6, rtol: 1e-6 };
 const EXACT = { atol: 0, rtol: 0 };
-// Finite differences in float64 vs f32 GPU gradients.
-export const FD_TOL = { atol: 1e-4, rtol: 1e-3 };
 
 const sizes = [1, 3, 17, 33, 65, 127, 257, 65 * 127];
 

@@ -1,7 +1,6 @@
 import { Rng, randArray } from '../util/rng';
 import { dot, numericalGradient } from '../testing/finite-diff';
-import type { KernelCheck } from './check';
-import { FD_TOL, gpuScope, makeCheck, plus } from './elementwise.check';
+import { type KernelCheck, FD_TOL, gpuScope, makeCheck, plus } from './check';
 import { embeddingBackward, embeddingBackwardRef, embeddingForward, embeddingForwardRef } from './embedding';
 
 const TOL_FWD = { atol: 1e-6, rtol: 1e-6 }; // one f32 add

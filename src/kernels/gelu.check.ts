@@ -1,7 +1,6 @@
 import { Rng, randArray } from '../util/rng';
 import { dot, numericalGradient } from '../testing/finite-diff';
-import type { KernelCheck } from './check';
-import { FD_TOL, gpuScope, makeCheck, plus } from './elementwise.check';
+import { type KernelCheck, FD_TOL, gpuScope, makeCheck, plus } from './check';
 import { geluBackward, geluBackwardRef, geluForward, geluForwardRef } from './gelu';
 
 // A handful of f32 ops plus tanh per element (tanh good to a few ulp): ~1e-6 relative.

@@ -9,10 +9,11 @@ import fwdCode from '../../shaders/infonce_forward.wgsl?raw';
 import lossCode from '../../shaders/infonce_loss.wgsl?raw';
 import reduceCode from '../../shaders/loss_reduce.wgsl?raw';
 import { dummyTensor } from './matmul';
+import { withLib } from './wgsl';
 
-const fwdShader = { name: 'infonce_forward', code: fwdCode };
+const fwdShader = withLib('infonce_forward', fwdCode, 'contrastiveTile');
 const lossShader = { name: 'infonce_loss', code: lossCode };
-const bwdShader = { name: 'infonce_backward', code: bwdCode };
+const bwdShader = withLib('infonce_backward', bwdCode, 'contrastiveTile', 'contrastiveGrad');
 const reduceShader = { name: 'loss_reduce', code: reduceCode };
 
 /** Rows per workgroup in the tiled kernels. */

@@ -1,7 +1,6 @@
 import { Rng, randArray } from '../util/rng';
 import { dot, numericalGradient } from '../testing/finite-diff';
-import type { KernelCheck } from './check';
-import { FD_TOL, gpuScope, makeCheck, plus } from './elementwise.check';
+import { type KernelCheck, FD_TOL, gpuScope, makeCheck, plus } from './check';
 import { l2normBackward, l2normBackwardRef, l2normForward, l2normForwardRef } from './l2norm';
 
 // y is unit-length (entries ≤ 1); the f32 Σx² over D terms is good to ~1e-7·sqrt(D) relative.

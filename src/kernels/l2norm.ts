@@ -5,9 +5,10 @@ import type { Tensor } from '../gpu/tensor';
 import bwdCode from '../../shaders/l2norm_backward.wgsl?raw';
 import fwdCode from '../../shaders/l2norm_forward.wgsl?raw';
 import { need, rowWorkgroupSize } from './elementwise';
+import { withLib } from './wgsl';
 
-const fwd = { name: 'l2norm_forward', code: fwdCode };
-const bwd = { name: 'l2norm_backward', code: bwdCode };
+const fwd = withLib('l2norm_forward', fwdCode, 'workgroupSum');
+const bwd = withLib('l2norm_backward', bwdCode, 'workgroupSum');
 
 export const L2_EPS = 1e-12;
 

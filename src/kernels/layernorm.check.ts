@@ -1,7 +1,6 @@
 import { Rng, randArray } from '../util/rng';
 import { dot, numericalGradient } from '../testing/finite-diff';
-import type { KernelCheck } from './check';
-import { FD_TOL, gpuScope, makeCheck, plus } from './elementwise.check';
+import { type KernelCheck, FD_TOL, gpuScope, makeCheck, plus } from './check';
 import { layernormBackward, layernormBackwardRef, layernormForward, layernormForwardRef, setLayernormVariant } from './layernorm';
 
 // Forward: |y| = O(|gamma|·3); f32 mean/variance over C terms are good to ~1e-6 relative.

@@ -8,24 +8,31 @@ import bwdCode from '../../shaders/layernorm_backward.wgsl?raw';
 import fwdCode from '../../shaders/layernorm_forward.wgsl?raw';
 import paramsCode from '../../shaders/layernorm_params_backward.wgsl?raw';
 import directCode from '../../shaders/layernorm_direct.wgsl?raw';
+import { tunedVariant } from './tuner';
+import { withLib } from './wgsl';
 
-const fwd = { name: 'layernorm_forward', code: fwdCode };
-const bwd = { name: 'layernorm_backward', code: bwdCode };
+const fwd = withLib('layernorm_forward', fwdCode, 'workgroupSum');
+const bwd = withLib('layernorm_backward', bwdCode, 'workgroupSum');
 const bwdParams = { name: 'layernorm_params_backward', code: paramsCode };
 const direct = { name: 'layernorm_direct', code: directCode };
 
 /**
  * 'direct' = barrier-free, one invocation per row/column (layernorm_direct.wgsl); 'reduce' = a
  * workgroup per row with tree reductions. 'auto' takes direct on software adapters (SwiftShader runs
- * barriers very slowly; the benchmark showed LayerNorm at ~46% of a step there) and for rows ≤ 64 wide.
+ * barriers very slowly; the benchmark showed LayerNorm at ~46% of a step there) and for rows ≤ 64 wide,
+ * unless the autotuner timed this shape (src/kernels/tuner.ts).
  */
 export type LayernormVariant = 'auto' | 'reduce' | 'direct';
 let lnVariant: LayernormVariant = 'auto';
 export function setLayernormVariant(v: LayernormVariant): void {
   lnVariant = v;
 }
-function directLn(gpu: Gpu, C: number): boolean {
+/** The tuner's key for a LayerNorm call (forward and backward share it). */
+export const layernormShapeKey = (N: number, C: number): string => `N=${N} C=${C}`;
+function directLn(gpu: Gpu, N: number, C: number): boolean {
   if (lnVariant !== 'auto') return lnVariant === 'direct';
+  const t = tunedVariant('layernorm', layernormShapeKey(N, C), { N, C });
+  if (t) return t === 'direct';
   return C <= 64 || /swiftshader|llvmpipe|software/i.test(gpu.caps.adapterDescription);
 }
 
@@ -46,7 +53,7 @@ export function layernormForward(
     need('layernormForward', t, n, w);
   }
   if (N === 0 || C === 0) return;
-  if (directLn(gpu, C)) {
+  if (directLn(gpu, N, C)) {
     gpu.run({ shader: direct, entry: 'forward', bindings: [x, gamma, beta, y, mean, rstd], uniforms: [N, C, f32(eps)], grid: Math.ceil(N / 64), label: 'layernorm' });
     return;
   }
@@ -72,7 +79,7 @@ export function layernormBackward(
     need('layernormBackward', t, n, w);
   }
   if (N === 0 || C === 0) return;
-  if (directLn(gpu, C)) {
+  if (directLn(gpu, N, C)) {
     gpu.run({ shader: direct, entry: 'backward', bindings: [x, gamma, mean, rstd, dy, dx], uniforms: [N, C, f32(0)], grid: Math.ceil(N / 64), label: 'layernorm.bwd' });
     gpu.run({ shader: direct, entry: 'params', bindings: [x, mean, rstd, dy, dgamma, dbeta], uniforms: [N, C, f32(0)], grid: Math.ceil(C / 64), label: 'layernorm.bwd.params' });
     return;

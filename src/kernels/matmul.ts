@@ -5,14 +5,15 @@ import { type Tensor, numel } from '../gpu/tensor';
 import { f32 } from '../gpu/uniforms';
 import { sumRows } from './elementwise';
 import { dummyTensor } from './launch';
+import { tunedVariant } from './tuner';
 
 export { dummyTensor };
 import code from '../../shaders/matmul.wgsl?raw';
 import directCode from '../../shaders/matmul_direct.wgsl?raw';
 import tiled4Code from '../../shaders/matmul_tiled4.wgsl?raw';
-import vec4Code from '../../shaders/matmul_vec4.wgsl?raw';
-import vec4nnCode from '../../shaders/matmul_vec4nn.wgsl?raw';
-import vec4tnCode from '../../shaders/matmul_vec4tn.wgsl?raw';
+import vec4Code from '../../shaders/gen/matmul_vec4.wgsl?raw';
+import vec4nnCode from '../../shaders/gen/matmul_vec4nn.wgsl?raw';
+import vec4tnCode from '../../shaders/gen/matmul_vec4tn.wgsl?raw';
 
 type Layout = 'bt' | 'nn' | 'tn';
 /**
@@ -108,6 +109,17 @@ export function autoKernel(s: MatmulShape): MatmulKernel {
   return s.K <= DIRECT_MAX_K ? 'direct' : 'tiled';
 }
 
+/** The tuner's key for a matmul call: layout, sizes, batch and strides (what its timing depends on). */
+export function matmulShapeKey(s: MatmulShape, batch = 1): string {
+  return `${describeShape(s)} batch=${batch} strides=${s.strideA ?? s.M * s.K},${s.strideB ?? s.K * s.N},${s.strideC ?? s.M * s.N}`;
+}
+
+/** The autotuner's choice for this shape when it timed one (src/kernels/tuner.ts), else autoKernel. */
+export function tunedKernel(s: MatmulShape, batch = 1): MatmulKernel {
+  const t = tunedVariant('matmul', matmulShapeKey(s, batch), { ...s, batch });
+  return t && t in shaders && kernelApplies(t as MatmulKernel, s) ? (t as MatmulKernel) : autoKernel(s);
+}
+
 let defaultVariant: MatmulVariant = 'auto';
 export function setMatmulVariant(v: MatmulVariant): void {
   defaultVariant = v;
@@ -166,7 +178,7 @@ export function matmul(gpu: Gpu, a: Tensor, b: Tensor, c: Tensor, M: number, N: 
   const shape: MatmulShape = { M, N, K, transA: o.transA, transB: o.transB, strideA: sA, strideB: sB, strideC: sC };
   const v = o.variant ?? defaultVariant;
   if (v !== 'auto' && !kernelApplies(v, shape)) throw new Error(`matmul ${v} kernel does not apply to ${describeShape(shape)}`);
-  const kind = v === 'auto' ? autoKernel(shape) : v;
+  const kind = v === 'auto' ? tunedKernel(shape, batch) : v;
   if (o.rowSums && kind !== 'vec4tn' && (o.alpha ?? 1) !== 1) throw new Error('matmul rowSums with alpha ≠ 1 needs the vec4tn kernel');
   const flags = { HAS_BIAS: !!o.bias, ACCUMULATE: !!o.accumulate };
   let constants: Record<string, boolean | number>;

@@ -1,7 +1,6 @@
 import { Rng, randArray } from '../util/rng';
 import { dot, numericalGradient } from '../testing/finite-diff';
-import type { KernelCheck } from './check';
-import { FD_TOL, gpuScope, makeCheck, plus } from './elementwise.check';
+import { type KernelCheck, FD_TOL, gpuScope, makeCheck, plus } from './check';
 import { clsPosBackward, clsPosBackwardRef, clsPosForward, clsPosForwardRef, im2patch, im2patchRef } from './patch';
 
 const EXACT = { atol: 0, rtol: 0 };

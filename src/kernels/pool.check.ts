@@ -1,7 +1,6 @@
 import { Rng, randArray } from '../util/rng';
 import { dot, numericalGradient } from '../testing/finite-diff';
-import type { KernelCheck } from './check';
-import { FD_TOL, gpuScope, makeCheck, plus } from './elementwise.check';
+import { type KernelCheck, FD_TOL, gpuScope, makeCheck, plus } from './check';
 import { type PoolMode, poolBackward, poolBackwardRef, poolForward, poolForwardRef } from './pool';
 
 // cls/eot copy one value (exact); mean sums ≤ T values in f32.

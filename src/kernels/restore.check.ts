@@ -1,6 +1,5 @@
 import { Rng, randArray } from '../util/rng';
-import type { KernelCheck } from './check';
-import { gpuScope, makeCheck } from './elementwise.check';
+import { type KernelCheck, gpuScope, makeCheck } from './check';
 import { restoreIfSkipped, restoreIfSkippedRef } from './restore';
 
 // A select between two stored values: exact either way.

@@ -7,9 +7,10 @@ import bwdCode from '../../shaders/siglip_backward.wgsl?raw';
 import fwdCode from '../../shaders/siglip_forward.wgsl?raw';
 import { checkContrastiveShapes, contrastiveScratch, lossReduce } from './infonce';
 import { dummyTensor } from './matmul';
+import { withLib } from './wgsl';
 
-const fwdShader = { name: 'siglip_forward', code: fwdCode };
-const bwdShader = { name: 'siglip_backward', code: bwdCode };
+const fwdShader = withLib('siglip_forward', fwdCode, 'contrastiveTile');
+const bwdShader = withLib('siglip_backward', bwdCode, 'contrastiveTile', 'contrastiveGrad');
 
 /** Rows per workgroup in the tiled kernels. */
 const ROWS = 32;

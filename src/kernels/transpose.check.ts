@@ -1,7 +1,6 @@
 import { Rng, randArray } from '../util/rng';
 import { dot, numericalGradient } from '../testing/finite-diff';
-import type { KernelCheck } from './check';
-import { FD_TOL, gpuScope, makeCheck, plus } from './elementwise.check';
+import { type KernelCheck, FD_TOL, gpuScope, makeCheck, plus } from './check';
 import { transpose, transposeRef } from './transpose';
 
 // A transpose moves values: exact. The accumulating form is one f32 add per element.

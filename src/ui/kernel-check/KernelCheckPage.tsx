@@ -1,12 +1,14 @@
 // Runs every registered kernel check on this browser's GPU and shows OK / NOT OK with the max error.
-// Query: ?filter=<substring> limits the kernels, ?group= / ?exclude= kernel-name prefixes, ?heavy=0 skips large cases, ?autorun=0 waits for
-// the button. When finished, window.__kernelResults holds the results (read by e2e/kernels.spec.ts).
+// Query: ?filter=<substring> limits the kernels; ?group=a,b / ?exclude=c,d keep / drop the checks of the folders under
+// src/ that hold their *.check.ts (kernels, model, train; see kernels/registry.ts); ?heavy=0 skips large cases;
+// ?autorun=0 waits for the button; ?tune=1 also tunes the kernels (TunerPanel). When finished, window.__kernelResults holds the results (read by e2e/kernels.spec.ts).
 import { useEffect, useState } from 'react';
 import { WebGpuUnavailable, acquireDevice } from '../../gpu/device';
 import { Gpu } from '../../gpu/runtime';
 import type { CheckResult } from '../../kernels/check';
 import { allChecks } from '../../kernels/registry';
 import { Unsupported } from '../Unsupported';
+import { TunerPanel } from './TunerPanel';
 
 declare global {
   interface Window {
@@ -25,7 +27,7 @@ export function KernelCheckPage() {
   const [unsupported, setUnsupported] = useState<WebGpuUnavailable | null>(null);
   const [adapter, setAdapter] = useState('');
 
-  // ?group=a,b keeps checks whose kernel starts with one of the prefixes; ?exclude=c,d drops them.
+  // ?group=a,b keeps the checks from those src/ folders; ?exclude=c,d drops them.
   const list = (k: string) => (params.get(k) ?? '').split(',').filter(Boolean);
   const groups = list('group');
   const exclude = list('exclude');
@@ -33,8 +35,8 @@ export function KernelCheckPage() {
     (c) =>
       (heavy || !c.heavy) &&
       (!filter || `${c.kernel} ${c.name}`.toLowerCase().includes(filter.toLowerCase())) &&
-      (groups.length === 0 || groups.some((g) => c.kernel.startsWith(g))) &&
-      !exclude.some((g) => c.kernel.startsWith(g)),
+      (groups.length === 0 || groups.includes(c.group)) &&
+      !exclude.includes(c.group),
   );
 
   async function runAll() {
@@ -90,6 +92,7 @@ export function KernelCheckPage() {
         </button>{' '}
         <span data-testid="kernel-status">{status}</span>
       </p>
+      <TunerPanel autoTune={params.get('tune') === '1'} />
       <table className="results">
         <thead>
           <tr>

@@ -1,8 +1,8 @@
 # Generates the barrier-free vec4 matmul shaders, whose register-block loops are written out by hand
 # (SwiftShader keeps loop-indexed function-scope arrays in memory). Regenerate after editing:
-#   python3 bench/gen_matmul_wgsl.py bt 8 8 shaders/matmul_vec4.wgsl     # A·Bᵀ, 8×8 scalars per invocation
-#   python3 bench/gen_matmul_wgsl.py nn 4 2 shaders/matmul_vec4nn.wgsl   # A·B,  4 rows × 2 vec4 columns
-#   python3 bench/gen_matmul_wgsl.py tn 16 2 shaders/matmul_vec4tn.wgsl  # Aᵀ·B, 16 rows × 2 vec4 columns
+#   python3 shaders/gen/gen_matmul_wgsl.py bt 8 8 shaders/gen/matmul_vec4.wgsl     # A·Bᵀ, 8×8 scalars per invocation
+#   python3 shaders/gen/gen_matmul_wgsl.py nn 4 2 shaders/gen/matmul_vec4nn.wgsl   # A·B,  4 rows × 2 vec4 columns
+#   python3 shaders/gen/gen_matmul_wgsl.py tn 16 2 shaders/gen/matmul_vec4tn.wgsl  # Aᵀ·B, 16 rows × 2 vec4 columns
 # Other block shapes were generated the same way and timed with BENCH_QUERY='suite=matmul&kernels=…'.
 import sys
 # usage: gen.py nn|tn|bt RM RNvec4(for nn/tn: CN vec4 cols; for bt: RN scalar cols) out
@@ -31,7 +31,7 @@ if mode in ('nn','tn'):
 //           3 C (vec4, read_write), 4 bias (f32, read; a 1-element dummy when HAS_BIAS is false).
 // Blocking: each invocation owns a {RM}×{4*CN} block of C ({RM} rows × {CN} vec4 columns) in registers;
 //           {cost}.
-//           Block loops are written out by hand (bench/gen_matmul_wgsl.py): SwiftShader keeps function-scope arrays
+//           Block loops are written out by hand (shaders/gen/gen_matmul_wgsl.py): SwiftShader keeps function-scope arrays
 //           indexed in a loop in memory (a gather per access), and it is load-bound here (each storage
 //           load is a per-lane gather plus a robustness clamp), so loads per fma set the speed. The block
 //           shape is the fastest measured on SwiftShader (bench/results/swiftshader.md).
@@ -134,7 +134,7 @@ else:
 // Bindings: 0 uniforms (M, N, K, strideA, strideB, strideC, alpha), 1 A (vec4, read), 2 B (vec4, read),
 //           3 C (f32, read_write), 4 bias (f32, read; a 1-element dummy when HAS_BIAS is false).
 // Blocking: each invocation owns a {RM}×{RN} block of C, accumulated with dot() in {RM*RN} scalars; per K/4 step
-//           {RM} + {RN} vec4 loads and {RM*RN} dot(). Block loops are written out by hand (bench/gen_matmul_wgsl.py): SwiftShader
+//           {RM} + {RN} vec4 loads and {RM*RN} dot(). Block loops are written out by hand (shaders/gen/gen_matmul_wgsl.py): SwiftShader
 //           keeps function-scope arrays indexed in a loop in memory (a gather per access), and it is
 //           load-bound here (each storage load is a per-lane gather plus a robustness clamp). The block
 //           shape is the fastest measured on SwiftShader (bench/results/swiftshader.md).

@@ -8,7 +8,7 @@
 //           3 C (vec4, read_write), 4 bias (f32, read; a 1-element dummy when HAS_BIAS is false).
 // Blocking: each invocation owns a 16×8 block of C (16 rows × 2 vec4 columns) in registers;
 //           per k: 4 vec4 load(s) of A (16 consecutive m), 2 of B, 32 vec4 fma (an outer product).
-//           Block loops are written out by hand (bench/gen_matmul_wgsl.py): SwiftShader keeps function-scope arrays
+//           Block loops are written out by hand (shaders/gen/gen_matmul_wgsl.py): SwiftShader keeps function-scope arrays
 //           indexed in a loop in memory (a gather per access), and it is load-bound here (each storage
 //           load is a per-lane gather plus a robustness clamp), so loads per fma set the speed. The block
 //           shape is the fastest measured on SwiftShader (bench/results/swiftshader.md).

@@ -7,7 +7,7 @@
 // Bindings: 0 uniforms (M, N, K, strideA, strideB, strideC, alpha), 1 A (vec4, read), 2 B (vec4, read),
 //           3 C (f32, read_write), 4 bias (f32, read; a 1-element dummy when HAS_BIAS is false).
 // Blocking: each invocation owns a 8×8 block of C, accumulated with dot() in 64 scalars; per K/4 step
-//           8 + 8 vec4 loads and 64 dot(). Block loops are written out by hand (bench/gen_matmul_wgsl.py): SwiftShader
+//           8 + 8 vec4 loads and 64 dot(). Block loops are written out by hand (shaders/gen/gen_matmul_wgsl.py): SwiftShader
 //           keeps function-scope arrays indexed in a loop in memory (a gather per access), and it is
 //           load-bound here (each storage load is a per-lane gather plus a robustness clamp). The block
 //           shape is the fastest measured on SwiftShader (bench/results/swiftshader.md).
