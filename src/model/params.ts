@@ -1,7 +1,7 @@
 // Parameter layout of a CLIP config: every weight of both towers as a named arena view; shared
 // weights are one canonical view ("shared.blocks.3.attn.qkv.w") aliased by both towers' names.
 import { ArenaLayout, type InitKind, type ParamView } from '../gpu/arena';
-import { type ClipConfig, numPatches } from './config';
+import { type ClipConfig, firstVisionBlock, numPatches } from './config';
 import { resolveSharing, sharesFinalLn } from './sharing';
 import { addBranchParams, usesParallelBranch } from './branch';
 import { addStemParams, usesConvStem } from './stem';
@@ -74,7 +74,8 @@ export function buildLayout(cfg: ClipConfig): ArenaLayout {
     const s = sharing[l];
     for (const tower of teacher ? (['vision'] as const) : (['vision', 'text'] as const)) {
       const tc = tower === 'vision' ? v : t;
-      if (l >= tc.depth) continue;
+      // MS-CLIP's released Early Specialization: vision layer 0 is the conv stem, no transformer block 0.
+      if (l >= tc.depth || (tower === 'vision' && l < firstVisionBlock(v))) continue;
       const shapes = blockShapes(tc.width, tc.mlpRatio, tc.depth);
       for (const [suffix, [shape, init, decay]] of Object.entries(shapes)) {
         const comp = suffix.startsWith('ln') ? 'ln' : suffix.startsWith('attn') ? 'attn' : 'mlp';
@@ -113,6 +114,18 @@ export function buildLayout(cfg: ClipConfig): ArenaLayout {
   add('logit_scale', [1], constant(LOGIT_SCALE_INIT[cfg.loss]), false);
   if (cfg.loss === 'siglip') add('logit_bias', [1], constant(LOGIT_BIAS_INIT), false);
   return L;
+}
+
+/** Upper bound of the InfoNCE logit scale t (s = exp(t) ≤ 100, CLIP). */
+export const LOGIT_SCALE_MAX = Math.log(100);
+
+/**
+ * open_clip's clamp of the InfoNCE logit scale after every optimizer step: t ∈ [0, ln 100]. The loss still reads
+ * exp(min(t, ln 100)), but t never sits above the cap, so the gradient reaches t again (before, one overshoot
+ * stopped it for good). SigLIP: none (its loss has no cap, as released).
+ */
+export function logitScaleClamp(cfg: ClipConfig, layout: ArenaLayout): { index: number; min: number; max: number } | undefined {
+  return cfg.loss === 'infonce' ? { index: layout.get('logit_scale').offset, min: 0, max: LOGIT_SCALE_MAX } : undefined;
 }
 
 export interface ParamCounts {
