@@ -5,6 +5,7 @@ import { type ClipConfig, firstVisionBlock, numPatches } from './config';
 import { resolveSharing, sharesFinalLn } from './sharing';
 import { addBranchParams, usesParallelBranch } from './branch';
 import { addStemParams, usesConvStem } from './stem';
+import { type ModuleName, paramsByModule } from './modules';
 import { addAdapterParams, teacherProblem } from './teacher';
 
 export type Tower = 'vision' | 'text';
@@ -135,6 +136,8 @@ export interface ParamCounts {
   textOnly: number;
   /** Loss parameters (logit scale / bias), counted in total only. */
   other: number;
+  /** Per module (stem, branch, fusion, shared, each tower, projections, adapter, loss): ./modules.ts. Absent in older results files. */
+  byModule?: Record<ModuleName, number>;
 }
 
 /** Which towers read a view, from its names. */
@@ -149,7 +152,7 @@ export function towersOf(view: ParamView): Set<Tower> {
 
 /** Counts from the arena itself (real storage, aliases counted once). */
 export function paramCounts(layout: ArenaLayout): ParamCounts {
-  const c: ParamCounts = { total: 0, shared: 0, visionOnly: 0, textOnly: 0, other: 0 };
+  const c: ParamCounts = { total: 0, shared: 0, visionOnly: 0, textOnly: 0, other: 0, byModule: paramsByModule(layout) };
   for (const view of layout.views) {
     const t = towersOf(view);
     c.total += view.size;
