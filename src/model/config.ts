@@ -83,10 +83,15 @@ export type LossKind = 'infonce' | 'siglip';
 export interface TeacherConfig {
   /** Width of the frozen features. */
   dim: number;
-  /** 'linear': W·f + b; 'mlp': linear → GELU → linear. */
-  adapter: 'linear' | 'mlp';
-  /** Hidden width of the MLP adapter (default 4 × embedDim). */
+  /**
+   * 'linear': W·f + b; 'mlp': linear → GELU → linear; 'residual': LLM2CLIP's published adapter — `blocks`
+   * residual MLP blocks x ← x + Linear(GELU(Linear(LN(x)))) at the feature width, then LN + Linear into the joint space.
+   */
+  adapter: 'linear' | 'mlp' | 'residual';
+  /** Hidden width of the MLP / residual blocks (default 4 × embedDim). */
   hidden?: number;
+  /** Residual adapter: number of residual MLP blocks (default 4, as LLM2CLIP). */
+  blocks?: number;
   /** Where the features came from (the UI's label, the cache key, the dataset they were made for). */
   source?: TeacherSource;
 }
