@@ -12,6 +12,20 @@ type Rule = [field: string, value: unknown, min: number, max: number];
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
+/**
+ * The same problems keyed by field ("vision.patchSize", "sharing", …) for a form that shows each at its field —
+ * the UI's model validation derives from configProblems through this, never from a second list of rules.
+ */
+export function configProblemsByField(cfg: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of configProblems(cfg)) {
+    const i = p.indexOf(': ');
+    const field = i > 0 ? p.slice(0, i) : 'config';
+    out[field] ??= i > 0 ? p.slice(i + 2) : p;
+  }
+  return out;
+}
+
 /** Every problem of `cfg`, as "field: message" strings (empty when it builds). */
 export function configProblems(cfg: unknown): string[] {
   const out: string[] = [];
