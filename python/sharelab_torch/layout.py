@@ -192,6 +192,8 @@ def build_layout(cfg: dict[str, Any]) -> Layout:
                     add(name, shape, init, decay)
 
     if uses_parallel_branch(cfg):
+        if not branch_plan(cfg).fusions:  # validate.ts branchProblem: never build a branch without its fusions
+            raise ValueError("vision.parallelBranch: the branch would fuse nowhere at this depth / sharing (it fuses before shared vision layers)")
         _branch_params(cfg, add)
 
     if shares_final_ln(cfg):
