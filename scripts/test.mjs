@@ -1,5 +1,5 @@
-// `npm test`: every test — unit (vitest, Node), the PyTorch bridge (python/), browser (Playwright,
-// system Chromium), and the headless experiment runner.
+// `npm test`: every test — unit (vitest, Node), browser (Playwright, system Chromium), the PyTorch
+// bridge (python/), and the headless experiment runner.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { CHROMIUM_HELP } from './find-chromium.mjs';
@@ -13,8 +13,10 @@ if (!chromium) {
 const run = (args) => spawnSync('npx', ['--no-install', ...args], { stdio: 'inherit', env }).status ?? 1;
 const extra = process.argv.slice(2);
 const unit = run(['vitest', 'run', ...extra]);
-// The PyTorch bridge (python/): parity with our checkpoints and forward, DDP 1-vs-2 processes. Needs
-// Debian's python3-torch; without it a newcomer's `npm test` says so and skips, CI (CI=1) fails.
+const e2e = run(['playwright', 'test']);
+// The PyTorch bridge (python/): parity with our checkpoints and forward, DDP 1-vs-2 processes. After
+// the browser tests: test_parity_wgsl.py re-checks the WGSL dump e2e/torch-parity.spec.ts writes, and
+// would skip if it ran first. Needs Debian's python3-torch; without it a newcomer's `npm test` says so and skips, CI (CI=1) fails.
 const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch, numpy, PIL'], { stdio: 'ignore' }).status === 0;
 let py = 0;
 if (hasTorch) py = spawnSync('/usr/bin/python3', ['-m', 'unittest', 'discover', '-s', 'python/tests'], { stdio: 'inherit', env }).status ?? 1;
@@ -22,7 +24,6 @@ else {
   console.error('\n!! SKIPPED the PyTorch bridge tests: /usr/bin/python3 has no torch/numpy/PIL (apt-get install python3-torch python3-numpy python3-pil)\n');
   if (process.env.CI) py = 1;
 }
-const e2e = run(['playwright', 'test']);
 // The headless experiment runner end to end (2 tiny runs): it must write its four outputs.
 const exp = spawnSync('node', ['scripts/experiment.mjs', 'experiments/smoke.json', '--out', 'test-results/experiment'], { stdio: 'inherit', env }).status ?? 1;
 const missing = ['json', 'html', 'png', 'md'].filter((x) => !existsSync(`test-results/experiment/smoke.${x}`));

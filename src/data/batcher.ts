@@ -4,7 +4,7 @@
 // (seed, step), so a run resumed at step s sees exactly the batches it would have seen.
 // Captions are tokenised once up front.
 
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 import { type Images, copyImage } from './images';
 import type { Encoded } from './tokenizer';
 
@@ -44,7 +44,7 @@ export interface Batch {
   indices: Int32Array;
   /** (B) which of the image's captions was used */
   captionIndex: Int32Array;
-  /** (B) that caption's row in the dataset's caption order (src/teacher/order.ts): a teacher table's row */
+  /** (B) that caption's row in the dataset's caption order (src/data/caption-order.ts): a teacher table's row */
   captionRow: Int32Array;
 }
 

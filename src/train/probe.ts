@@ -11,7 +11,7 @@ import { attentionProbs } from '../kernels/attention';
 import type { Tap } from '../model/block';
 import { encodeImage, encodeText } from '../model/clip';
 import { firstVisionBlock, numPatches } from '../model/config';
-import type { AttentionItem, AttentionPayload } from './protocol';
+import type { AttentionItem, AttentionPayload } from './types';
 import type { Trainer } from './trainer';
 
 interface TowerProbe {
@@ -120,7 +120,7 @@ export async function probeAttention(trainer: Trainer, prep: Prepared, n = 16, s
   }
 
   const statsImage = img.probs.map((p) => attentionStats(p, N, v.heads, Tv, { poolIndex: 'cls', grid }));
-  const statsText = txt.probs.map((p) => attentionStats(p, N, t.heads, Tt, { poolIndex: eot, validLen: lengths }));
+  const statsText = txt.probs.map((p) => attentionStats(p, N, t.heads, Tt, { poolIndex: eot, validLen: lengths, causal: t.causal }));
   // Vision entry j is layer j + vFirst (MS-CLIP's released ES: layer 0 is the conv stem, no attention): pair it
   // with text layer j + vFirst, so shared layers line up.
   const vFirst = firstVisionBlock(v);
