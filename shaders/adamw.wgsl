@@ -1,16 +1,20 @@
 // AdamW over the whole flat parameter arena in one dispatch (decoupled weight decay, Loshchilov &
 // Hutter; PyTorch torch.optim.AdamW semantics), with global-norm clipping and a non-finite skip
-// read from the GPU-resident stats written by grad_norm.wgsl (no CPU readback in the step):
+// read from the GPU-resident stats written by grad_norm.wgsl (no CPU readback in the step), per-group
+// learning-rate / weight-decay multipliers (MS-CLIP's LR_SHARE / WD_SHARE) and open_clip's clamp of one
+// element (the logit scale) after the update:
 //   if stats[2] != 0: return (params, m, v untouched for every element)
+//   grp  = group[i >> 6]                            (u32 per 64-element arena block: 0 no-decay, 1 specific, 2 shared)
 //   g    = grad[i] · stats[1]                      (clip factor)
 //   m    = β1·m + (1−β1)·g
 //   v    = β2·v + (1−β2)·g²
-//   p   -= lr · ( (m/bc1) / (sqrt(v/bc2) + eps) + wd·decay·p )
-// bc1 = 1−β1^step, bc2 = 1−β2^step (step 1-based) are computed on the CPU in float64.
-// decay = decayMask[i >> 6] (u32 0/1: one flag per 64-element arena block). Grads are only read.
+//   p   -= lr·lrm[grp] · ( (m/bc1) / (sqrt(v/bc2) + eps) + wd·wdm[grp]·p )
+//   if i == clampAt: p = clamp(p, clampMin, clampMax)
+// bc1 = 1−β1^step, bc2 = 1−β2^step (step 1-based) are computed on the CPU in float64. Grads are only read.
 //
-// Bindings: 0 uniforms {n, lr, beta1, beta2, eps, wd, bc1, bc2}, 1 params (rw), 2 grads (read),
-//           3 m (rw), 4 v (rw), 5 decayMask (read, u32, ceil(n/64)), 6 stats (read, 4 f32).
+// Bindings: 0 uniforms {n, lr, beta1, beta2, eps, wd, bc1, bc2, lrm0..2, wdm0..2, clampAt, clampMin, clampMax},
+//           1 params (rw), 2 grads (read), 3 m (rw), 4 v (rw), 5 group (read, u32, ceil(n/64)),
+//           6 stats (read, 4 f32). clampAt = 0xFFFFFFFF: no clamp.
 // Grid:     ceil(n/256) workgroups of 256, one element per invocation; the runtime folds grids
 //           above 65,535 into (x, y), so the workgroup index is linearised and bounds-checked.
 
@@ -23,6 +27,15 @@ struct Params {
   wd: f32,
   bc1: f32,
   bc2: f32,
+  lrm0: f32,
+  lrm1: f32,
+  lrm2: f32,
+  wdm0: f32,
+  wdm1: f32,
+  wdm2: f32,
+  clampAt: u32,
+  clampMin: f32,
+  clampMax: f32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -30,7 +43,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read> grads: array<f32>;
 @group(0) @binding(3) var<storage, read_write> mBuf: array<f32>;
 @group(0) @binding(4) var<storage, read_write> vBuf: array<f32>;
-@group(0) @binding(5) var<storage, read> decayMask: array<u32>;
+@group(0) @binding(5) var<storage, read> group: array<u32>;
 @group(0) @binding(6) var<storage, read> stats: array<f32>;
 
 @compute @workgroup_size(256)
@@ -48,8 +61,12 @@ fn main(
   let v = p.beta2 * vBuf[i] + (1.0 - p.beta2) * g * g;
   mBuf[i] = m;
   vBuf[i] = v;
-  let decay = f32(decayMask[i >> 6u]);
+  let grp = group[i >> 6u];
+  let lrm = select(select(p.lrm0, p.lrm1, grp == 1u), p.lrm2, grp == 2u);
+  let wdm = select(select(p.wdm0, p.wdm1, grp == 1u), p.wdm2, grp == 2u);
   let x = params[i];
-  let update = (m / p.bc1) / (sqrt(v / p.bc2) + p.eps) + p.wd * decay * x;
-  params[i] = x - p.lr * update;
+  let update = (m / p.bc1) / (sqrt(v / p.bc2) + p.eps) + p.wd * wdm * x;
+  var y = x - p.lr * lrm * update;
+  if (i == p.clampAt) { y = clamp(y, p.clampMin, p.clampMax); }
+  params[i] = y;
 }

@@ -38,6 +38,12 @@ DEFAULT_HYPER: dict[str, Any] = {
     "logEvery": 10,
     "evalEvery": 100,
     "checkpointEvery": 200,
+    "lrMultShared": 1,
+    "wdMultShared": 1,
+    "lrMultSpecific": 1,
+    "wdMultSpecific": 1,
+    "lrMultNoDecay": 1,
+    "wdMultNoDecay": 0,
 }
 
 

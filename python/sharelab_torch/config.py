@@ -25,24 +25,20 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "loss": "infonce",
 }
 
-PRESET_NAMES = [
-    "separate",
-    "shared-all",
-    "shared-except-ln",
-    "shared-attn",
-    "shared-mlp",
-    "separate-first-k",
-    "separate-last-k",
-    "ms-clip",
-    "custom",
-]
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def presets_dir() -> Path:
     """src/model/presets of this repository (override with SHARELAB_PRESETS)."""
     return Path(os.environ.get("SHARELAB_PRESETS", REPO_ROOT / "src" / "model" / "presets"))
+
+
+def preset_names() -> list[str]:
+    """The preset list, from the one source both sides read: src/model/presets/index.json (registry.ts)."""
+    return list(json.loads((presets_dir() / "index.json").read_text()))
+
+
+PRESET_NAMES = preset_names()
 
 
 def with_defaults(partial: dict[str, Any] | None, base: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -61,10 +57,15 @@ def with_defaults(partial: dict[str, Any] | None, base: dict[str, Any] | None = 
     return merge(DEFAULT_CONFIG if base is None else base, partial or {})
 
 
+def first_vision_block(v: dict[str, Any]) -> int:
+    """1 when the conv stem IS vision layer 0 (MS-CLIP's Early Specialization as released), else 0 (config.ts)."""
+    return 1 if v.get("stem") == "conv" else 0
+
+
 def load_preset(name: str) -> dict[str, Any]:
     path = presets_dir() / f"{name}.json"
-    if not path.exists():
-        known = ", ".join(sorted(p.stem for p in presets_dir().glob("*.json")))
+    if name not in PRESET_NAMES or not path.exists():
+        known = ", ".join(PRESET_NAMES)
         raise ValueError(f'unknown model preset "{name}"; known: {known}')
     return json.loads(path.read_text())
 
@@ -134,6 +135,11 @@ def resolve_sharing(cfg: dict[str, Any]) -> list[dict[str, bool]]:
         if l >= v["depth"] or l >= t["depth"]:
             which = "vision" if l >= v["depth"] else "text"
             raise SharingError(f"layer {l}: shares {parts}, but the {which} tower has only {cfg[which]['depth']} layers")
+        if l < first_vision_block(v):
+            raise SharingError(
+                f"layer {l}: shares {parts}, but vision layer {l} is the conv stem (Early Specialization as released); "
+                "leave it unshared or use the stem 'conv-plus-layer0' (ours)"
+            )
         if v["width"] != t["width"]:
             raise SharingError(f"layer {l}: shares {parts}, but widths differ (vision {v['width']}, text {t['width']}); shared weights need equal widths")
         if s["attn"] and v["heads"] != t["heads"]:
@@ -167,7 +173,7 @@ class StemPlan:
 
 
 def uses_conv_stem(v: dict[str, Any]) -> bool:
-    return v.get("stem") == "conv"
+    return v.get("stem") in ("conv", "conv-plus-layer0")
 
 
 def _log2_int(p: int, what: str, v: dict[str, Any]) -> int:
@@ -248,7 +254,11 @@ def branch_plan(cfg: dict[str, Any]) -> BranchPlan:
     max_stages = _log2_int(p, "parallel branch", v)
     sharing = resolve_sharing(cfg)
     shared = [l for l in range(v["depth"]) if l < len(sharing) and (sharing[l]["attn"] or sharing[l]["mlp"])]
-    layers = [l for j, l in enumerate(shared) if j % 2 == 1][:max_stages]
+    def every(first: int) -> list[int]:
+        return [l for j, l in enumerate(shared) if j % 2 == first][:max_stages]
+
+    # the 2nd, 4th, … shared layer as released; the 1st, 3rd, … when that gives fewer than two fusions (ours)
+    layers = every(1) if len(every(1)) >= min(2, max_stages) else every(0)
     w = v["width"]
     c0 = max(1, w // 16)
     stages: list[BranchStage] = []

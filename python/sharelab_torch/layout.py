@@ -13,6 +13,7 @@ from typing import Any
 
 from .config import (
     branch_plan,
+    first_vision_block,
     num_patches,
     resolve_sharing,
     shares_final_ln,
@@ -98,8 +99,7 @@ def _stem_params(v: dict[str, Any], add) -> None:
         bn(f"{b.prefix}.bn", b.cout)
         conv(f"{b.prefix}.short.w", b.cout, b.cin, 1)
         bn(f"{b.prefix}.short_bn", b.cout)
-    conv("vision.stem.proj.w", v["width"], v["width"], 1)
-    add("vision.stem.proj.b", [v["width"]], const(0), False)
+    conv("vision.stem.proj.w", v["width"], v["width"], 1)  # no bias, as released
 
 
 def _branch_params(cfg: dict[str, Any], add) -> None:
@@ -129,8 +129,7 @@ def _branch_params(cfg: dict[str, Any], add) -> None:
     for f in plan.fusions:
         conv(f"{f.prefix}.map_dw.w", f.Cm, 1, f.k)
         norm(f"{f.prefix}.map_bn", f.Cm)
-        conv(f"{f.prefix}.map_proj.w", w, f.Cm, 1)
-        add(f"{f.prefix}.map_proj.b", [w], const(0), False)
+        conv(f"{f.prefix}.map_proj.w", w, f.Cm, 1)  # no bias, as released
         conv(f"{f.prefix}.tok_dw.w", w, 1, 3)
         norm(f"{f.prefix}.tok_bn", w)
         norm(f"{f.prefix}.ln", w)
@@ -179,8 +178,8 @@ def build_layout(cfg: dict[str, Any]) -> Layout:
         s = sharing[l]
         for tower in ("vision", "text"):
             tc = cfg[tower]
-            if l >= tc["depth"]:
-                continue
+            if l >= tc["depth"] or (tower == "vision" and l < first_vision_block(v)):
+                continue  # the released Early Specialization: vision layer 0 is the conv stem
             for suffix, shape, init, decay in _block_shapes(tc["width"], tc["mlpRatio"], tc["depth"]):
                 comp = "ln" if suffix.startswith("ln") else "attn" if suffix.startswith("attn") else "mlp"
                 name = f"{tower}.blocks.{l}.{suffix}"
@@ -193,6 +192,8 @@ def build_layout(cfg: dict[str, Any]) -> Layout:
                     add(name, shape, init, decay)
 
     if uses_parallel_branch(cfg):
+        if not branch_plan(cfg).fusions:  # validate.ts branchProblem: never build a branch without its fusions
+            raise ValueError("vision.parallelBranch: the branch would fuse nowhere at this depth / sharing (it fuses before shared vision layers)")
         _branch_params(cfg, add)
 
     if shares_final_ln(cfg):

@@ -23,7 +23,7 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn
 
-from .config import batch_norms, branch_plan, stem_plan, uses_conv_stem, uses_parallel_branch, with_defaults
+from .config import batch_norms, branch_plan, first_vision_block, stem_plan, uses_conv_stem, uses_parallel_branch, with_defaults
 from .layout import Layout, build_layout
 
 LN_EPS = 1e-5
@@ -210,7 +210,7 @@ class ShareClip(nn.Module):
             main = self._bn(self._conv(x, f"{b.prefix}.conv.w", stride=b.stride), f"{b.prefix}.bn")
             short = self._bn(self._conv(x, f"{b.prefix}.short.w", stride=b.stride), f"{b.prefix}.short_bn")
             x = F.relu(main + short)
-        y = self._conv(x, "vision.stem.proj.w", bias="vision.stem.proj.b")  # (B, w, G, G)
+        y = self._conv(x, "vision.stem.proj.w")  # (B, w, G, G), no bias as released
         return y.flatten(2).transpose(1, 2)
 
     def _patch_embed(self, images: torch.Tensor) -> torch.Tensor:
@@ -245,7 +245,7 @@ class ShareClip(nn.Module):
         B = x.shape[0]
         q = f.prefix
         md = self._conv(m, f"{q}.map_dw.w", stride=f.k, groups=f.Cm, pad=0)
-        mp = self._conv(self._bn(md, f"{q}.map_bn"), f"{q}.map_proj.w", bias=f"{q}.map_proj.b")
+        mp = self._conv(self._bn(md, f"{q}.map_bn"), f"{q}.map_proj.w")
         tm = x[:, 1:, :].transpose(1, 2).reshape(B, w, G, G)
         tb = self._bn(self._conv(tm, f"{q}.tok_dw.w", groups=w, pad=1), f"{q}.tok_bn")
         patches = (tb + mp).flatten(2).transpose(1, 2)
@@ -261,7 +261,7 @@ class ShareClip(nn.Module):
         x = self._ln(x, "vision.ln_pre")
         fusions = branch_plan(self.cfg).fusions if uses_parallel_branch(self.cfg) else []
         maps = self.branch_maps(images) if fusions else []
-        for l in range(v["depth"]):
+        for l in range(first_vision_block(v), v["depth"]):  # the released ES stem is layer 0
             for fi, f in enumerate(fusions):
                 if f.layer == l:
                     x = self._fuse(fi, x, maps[f.stage])

@@ -1,7 +1,10 @@
 """AdamW and the learning-rate schedule as the browser runs them (src/kernels/optimizer.ts, src/train/hyper.ts).
 
-* Weight decay only on the views the layout marks `decay` (matrices and conv kernels); never on gains, biases,
-  embeddings, positions, the CLS token, logit scale/bias.
+* Three groups (src/kernels/optimizer.ts OPTIM_GROUPS, src/gpu/arena.ts groupBlocks): no-decay (views the layout
+  does not mark `decay`: gains, biases, embeddings, positions, CLS, logit scale/bias — shared or not), specific
+  (decaying, one name), shared (decaying, aliased by both towers). Group g steps with lr·lrMult_g and decays with
+  weightDecay·wdMult_g (hyper lrMultNoDecay / wdMultNoDecay, …Specific, …Shared; defaults 1,1,1 and 0,1,1).
+* InfoNCE: the logit scale is clamped into [0, ln 100] after every step (open_clip; clamp_logit_scale).
 * update: x ← x − lr·(m̂/(√v̂ + eps) + wd·x) — torch's AdamW is the same decoupled form.
 * gradient clipping: scale = min(1, maxNorm/(‖g‖ + 1e-6)) over all gradients (torch's clip_grad_norm_); a step whose
   gradient norm is not finite is skipped (parameters, moments and BatchNorm running stats untouched).
@@ -27,16 +30,57 @@ def lr_at(step: int, lr: float, warmup: int, total: int, min_lr: float = 0.0) ->
     return min_lr + 0.5 * (lr - min_lr) * (1 + math.cos(math.pi * progress))
 
 
-def param_groups(model: ShareClip, weight_decay: float) -> list[dict[str, Any]]:
-    decay, no_decay = [], []
+OPTIM_GROUPS = ("noDecay", "specific", "shared")
+_MULT_DEFAULTS = {"lrMultNoDecay": 1.0, "wdMultNoDecay": 0.0, "lrMultSpecific": 1.0, "wdMultSpecific": 1.0, "lrMultShared": 1.0, "wdMultShared": 1.0}
+
+
+def group_of(view: Any) -> str:
+    """The optimiser group of a layout view (arena.ts groupBlocks: aliased = shared)."""
+    if not view.decay:
+        return "noDecay"
+    return "shared" if len(view.names) > 1 else "specific"
+
+
+def group_mults(hyper: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """{group: (lr multiplier, weight-decay multiplier)} (hyper.ts groupMults); missing fields take the defaults."""
+    h = {**_MULT_DEFAULTS, **{k: v for k, v in hyper.items() if k in _MULT_DEFAULTS}}
+    cap = {"noDecay": "NoDecay", "specific": "Specific", "shared": "Shared"}
+    return {g: (float(h[f"lrMult{cap[g]}"]), float(h[f"wdMult{cap[g]}"])) for g in OPTIM_GROUPS}
+
+
+def param_groups(model: ShareClip, hyper: dict[str, Any]) -> list[dict[str, Any]]:
+    """One torch param group per optimiser group (empty groups dropped); `lr_mult` scales the scheduled lr."""
+    mults = group_mults(hyper)
+    members: dict[str, list[torch.Tensor]] = {g: [] for g in OPTIM_GROUPS}
     for v in model.layout.views:
-        (decay if v.decay else no_decay).append(model.p(v.name))
-    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+        members[group_of(v)].append(model.p(v.name))
+    return [
+        {"params": members[g], "weight_decay": hyper["weightDecay"] * mults[g][1], "lr_mult": mults[g][0], "group": g}
+        for g in OPTIM_GROUPS
+        if members[g]
+    ]
+
+
+def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
+    """The scheduled lr into every group, times its multiplier."""
+    for g in optimizer.param_groups:
+        g["lr"] = lr * g.get("lr_mult", 1.0)
+
+
+LN100 = math.log(100)
+
+
+@torch.no_grad()
+def clamp_logit_scale(model: ShareClip) -> None:
+    """open_clip's clamp after the optimizer step (InfoNCE only): t ∈ [0, ln 100] keeps the loss's
+    exp(min(t, ln 100)) from cutting t's gradient for good (params.ts logitScaleClamp)."""
+    if model.cfg["loss"] == "infonce":
+        model.p("logit_scale").clamp_(0.0, LN100)
 
 
 def make_optimizer(model: ShareClip, hyper: dict[str, Any]) -> torch.optim.AdamW:
     return torch.optim.AdamW(
-        param_groups(model, hyper["weightDecay"]),
+        param_groups(model, hyper),
         lr=hyper["lr"],
         betas=(hyper["beta1"], hyper["beta2"]),
         eps=hyper["eps"],

@@ -38,7 +38,7 @@ from .checkpoint import DEFAULT_HYPER
 from .config import preset_config, with_defaults
 from .data import PairDataset, Sampler, open_source
 from .model import ShareClip
-from .optim import lr_at, make_optimizer
+from .optim import clamp_logit_scale, lr_at, make_optimizer, set_lr
 from .prepared import PreparedData
 from .tokenizer import BpeTokenizer
 
@@ -65,6 +65,8 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     h.add_argument("--min-lr", type=float, default=None)
     h.add_argument("--warmup", type=int, default=None)
     h.add_argument("--weight-decay", type=float, default=None)
+    for key, attr in _MULT_ARGS.items():
+        h.add_argument("--" + attr.replace("_", "-"), type=float, default=None, help=f"per-group optimiser multiplier ({key} in hyper.ts)")
     h.add_argument("--beta1", type=float, default=None)
     h.add_argument("--beta2", type=float, default=None)
     h.add_argument("--eps", type=float, default=None)
@@ -92,6 +94,10 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
 
 _HYPER_ARGS = {"batchSize": "batch_size", "steps": "steps", "lr": "lr", "minLr": "min_lr", "warmup": "warmup", "weightDecay": "weight_decay", "beta1": "beta1",
                "beta2": "beta2", "eps": "eps", "gradClip": "grad_clip", "logEvery": "log_every", "checkpointEvery": "checkpoint_every"}
+# Per-group optimiser multipliers (hyper.ts; MS-CLIP's LR_SHARE / WD_SHARE): --lr-mult-shared etc.
+_MULT_ARGS = {"lrMultShared": "lr_mult_shared", "wdMultShared": "wd_mult_shared", "lrMultSpecific": "lr_mult_specific",
+              "wdMultSpecific": "wd_mult_specific", "lrMultNoDecay": "lr_mult_no_decay", "wdMultNoDecay": "wd_mult_no_decay"}
+_HYPER_ARGS.update(_MULT_ARGS)
 
 
 def fill_defaults(a: argparse.Namespace, hyper: dict[str, Any], seed: Optional[int]) -> None:
@@ -118,6 +124,7 @@ def hyper_of(a: argparse.Namespace) -> dict[str, Any]:
         "logEvery": a.log_every,
         "evalEvery": a.eval_every,
         "checkpointEvery": a.checkpoint_every,
+        **{k: getattr(a, _MULT_ARGS[k]) for k in _MULT_ARGS},
     }
 
 
@@ -272,8 +279,7 @@ def _train(rank: int, world: int, device: torch.device, a: argparse.Namespace) -
     for images, ids, eot, lengths in loader:
         step += 1  # 1-based, as the browser's lrAt and AdamW bias correction
         lr = lr_at(step, a.lr, a.warmup, a.steps, a.min_lr)
-        for g in optimizer.param_groups:
-            g["lr"] = lr
+        set_lr(optimizer, lr)
         images = images.to(device, dtype, non_blocking=True)
         ids, eot, lengths = (x.to(device, non_blocking=True) for x in (ids, eot, lengths))
         backup = [model.p(n).clone() for n in model.buffer_names()]
@@ -292,6 +298,7 @@ def _train(rank: int, world: int, device: torch.device, a: argparse.Namespace) -
         else:
             scaler.step(optimizer)
             scaler.update()
+            clamp_logit_scale(model)
         n_window += a.batch_size
         # Every step's record (the browser's history), read back in one go every log_every steps.
         pending.append((step, loss.detach().clone(), norm.detach().clone(), skipped_step, model.p("logit_scale").detach().reshape(()).clone(), lr))

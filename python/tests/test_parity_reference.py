@@ -16,6 +16,7 @@ from fixtures import case_dirs, ensure_ref
 
 from sharelab_torch import checkpoint as ckpt
 from sharelab_torch import safetensors as st
+from sharelab_torch.config import PRESET_NAMES
 from sharelab_torch.layout import build_layout
 from sharelab_torch.model import ShareClip
 from sharelab_torch.rng import initial_values
@@ -55,7 +56,7 @@ class ReferenceParity(unittest.TestCase):
 
     def test_every_case_present(self):
         names = {json.loads((d / "ref.json").read_text())["case"] for d in self.cases}
-        for p in ["separate", "shared-all", "shared-except-ln", "shared-attn", "shared-mlp", "separate-first-k", "separate-last-k", "ms-clip", "custom"]:
+        for p in PRESET_NAMES + ["ms-clip+layer0"]:
             self.assertIn(p, names)
 
     def test_layout_and_init(self):

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ArenaLayout } from '../gpu/arena';
 import { lrAt } from '../kernels/optimizer';
 import { type ClipConfig, numPatches } from '../model/config';
+import { usesConvStem } from '../model/stem';
 import type { TrainHyper } from '../train/hyper';
 import type { BatchData } from '../train/trainer';
 import { attentionMask, siglipSigns, tfAttention, tfGelu, tfInfoNce, tfL2Normalize, tfLayerNorm, tfLinear, tfSigLip } from './tf-ops';
@@ -31,7 +32,7 @@ export class TfjsClip {
     init: Float32Array,
     readonly hyper: TrainHyper,
   ) {
-    if (cfg.vision.stem === 'conv' || cfg.vision.parallelBranch) throw new Error('tfjs peer: the conv stem / parallel branch are not written in tfjs');
+    if (usesConvStem(cfg.vision) || cfg.vision.parallelBranch) throw new Error('tfjs peer: the conv stem / parallel branch are not written in tfjs');
     const id = ++instances; // tfjs variable names are global: one suffix per model
     for (const v of layout.views) {
       const value = tf.tensor(init.slice(v.offset, v.offset + v.size), [...v.shape]);

@@ -10,6 +10,7 @@ export interface RunResultJson {
   id: string;
   preset: string;
   seed: number;
+  /** As the worker counted them for the config it trained; `params.byModule` = counts per module (src/model/modules.ts). */
   params?: ParamCounts;
   curve: { step: number; loss: number; gradNorm: number; logitScale: number; lr: number }[];
   evals: EvalMetrics[];

@@ -2,7 +2,7 @@
 // with shared model overrides and hyper-parameters. Validated strictly: unknown keys are errors.
 import type { ClipConfig, DeepPartial, LossKind } from '../model/config';
 import { PRESET_NAMES, presetConfig } from '../model/registry';
-import { resolveSharing } from '../model/sharing';
+import { configProblems } from '../model/validate';
 import { DEFAULT_HYPER, type TrainHyper, validateHyper } from '../train/hyper';
 import { DEFAULT_DATASET, type DatasetSpec } from '../data/types';
 import type { RunRequest } from '../train/types';
@@ -46,7 +46,8 @@ export function experimentRuns(spec: ExperimentSpec): { dataset: DatasetSpec; ru
   const runs: RunRequest[] = [];
   for (const preset of spec.presets) {
     const config = presetConfig(preset, { ...spec.model, ...(spec.loss ? { loss: spec.loss } : {}) });
-    resolveSharing(config);
+    const problems = configProblems(config);
+    if (problems.length) throw new Error(`experiment: preset ${preset}: ${problems.join('; ')}`);
     for (const seed of spec.seeds) {
       runs.push({ id: `${preset}-s${seed}`, label: `${preset} · seed ${seed}`, preset, config, hyper, seed });
     }

@@ -79,7 +79,7 @@ export function convStem(g: GraphBuilder, w: ExportWeights, v: VisionConfig, ima
     const short = batchNorm(g, w, conv(g, w, x, `${b.prefix}.short.w`, { k: 1, stride: b.stride, pad: 0 }), `${b.prefix}.short_bn`, b.cout, o);
     x = relu(g, g.op('Add', [main, short], {}, `${b.prefix}.sum`), `${b.prefix}.relu`);
   }
-  const y = conv(g, w, x, 'vision.stem.proj.w', { k: 1, stride: 1, pad: 0 }, 'vision.stem.proj.b'); // (B, w, G, G)
+  const y = conv(g, w, x, 'vision.stem.proj.w', { k: 1, stride: 1, pad: 0 }); // (B, w, G, G), no bias (as released)
   return mapToTokens(g, y, v.width, (v.imageSize / v.patchSize) ** 2, 'vision.stem.tokens');
 }
 
@@ -118,7 +118,7 @@ export function fuse(g: GraphBuilder, w: ExportWeights, cfg: ClipConfig, fu: Bra
   const P = G * G;
   const p = (s: string) => `${fu.prefix}.${s}`;
   const md = conv(g, w, map, p('map_dw.w'), { k: fu.k, stride: fu.k, pad: 0, groups: fu.Cm });
-  const mp = conv(g, w, batchNorm(g, w, md, p('map_bn'), fu.Cm, o), p('map_proj.w'), { k: 1, stride: 1, pad: 0 }, p('map_proj.b'));
+  const mp = conv(g, w, batchNorm(g, w, md, p('map_bn'), fu.Cm, o), p('map_proj.w'), { k: 1, stride: 1, pad: 0 });
   const T = P + 1;
   const patches = g.op('Slice', [x, g.ints([1]), g.ints([T]), g.ints([1])], {}, p('patches')); // (B, P, C)
   const tm = g.op('Reshape', [g.op('Transpose', [patches], { perm: [0, 2, 1] }, p('tok_map')), g.ints([0, C, G, G])], {}, p('tok_map'));

@@ -3,7 +3,7 @@
 //   → blocks (each preceded by its parallel-branch fusion, if any) → pool (CLS or mean) → ln_final
 //   → proj → L2-normalise → image_embeds (B, E).
 import { branchPlan, usesParallelBranch } from '../model/branch';
-import { numPatches } from '../model/config';
+import { firstVisionBlock, numPatches } from '../model/config';
 import { usesConvStem } from '../model/stem';
 import { type ConvOpts, branchMaps, convStem, fuse } from './conv';
 import { GraphBuilder, type ValueSpec } from './graph';
@@ -55,7 +55,7 @@ export function buildImageEncoder(w: ExportWeights, opts: BuildOpts = {}): Encod
 
   const fusions = usesParallelBranch(cfg) ? branchPlan(cfg).fusions : [];
   const maps = fusions.length > 0 ? branchMaps(g, w, cfg, IMAGE_INPUT, o) : [];
-  for (let l = 0; l < v.depth; l++) {
+  for (let l = firstVisionBlock(v); l < v.depth; l++) {
     for (const f of fusions) if (f.layer === l) x = fuse(g, w, cfg, f, x, maps[f.stage], o);
     x = block(g, w, x, `vision.blocks.${l}`, { T, C, H: v.heads, mlpRatio: v.mlpRatio }, null);
   }

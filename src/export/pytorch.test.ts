@@ -4,7 +4,7 @@ import { buildLayout } from '../model/params';
 import { presetConfig } from '../model/registry';
 import { writeCheckpoint } from '../train/checkpoint';
 import { DEFAULT_HYPER } from '../train/hyper';
-import { pytorchBundle, slug } from './pytorch';
+import { pytorchBundle, pytorchCommands, slug } from './pytorch';
 
 describe('Export for PyTorch', () => {
   it('bundles the checkpoint, config, tokenizer, hyper-parameters and commands that point at them', () => {
@@ -28,6 +28,13 @@ describe('Export for PyTorch', () => {
 
   it('refuses bytes that are not a checkpoint', () => {
     expect(() => pytorchBundle('x', new Uint8Array([1, 2, 3]))).toThrow();
+  });
+
+  it('passes non-default per-group optimiser multipliers to the twin as flags', () => {
+    const plain = pytorchCommands('r', DEFAULT_HYPER).join('\n');
+    expect(plain).not.toMatch(/--lr-mult|--wd-mult/);
+    const ms = pytorchCommands('r', { ...DEFAULT_HYPER, lrMultShared: 0.5, wdMultShared: 2 }).join('\n');
+    expect(ms).toContain('--weight-decay 0.1 --lr-mult-shared 0.5 --wd-mult-shared 2');
   });
 
   it('makes safe folder names', () => {

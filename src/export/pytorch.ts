@@ -3,7 +3,7 @@
 // and ready command lines (one process, torchrun on 8 GPUs, --spawn on CPU-only machines).
 import type { ClipConfig } from '../model/config';
 import { readCheckpoint } from '../train/checkpoint';
-import type { TrainHyper } from '../train/hyper';
+import { DEFAULT_HYPER, type TrainHyper } from '../train/hyper';
 
 const enc = new TextEncoder();
 
@@ -18,9 +18,24 @@ export function slug(label: string): string {
   );
 }
 
+/** The twin's flags for the per-group optimiser multipliers (python/sharelab_torch/train.py _MULT_ARGS). */
+const MULT_FLAGS = {
+  lrMultShared: 'lr-mult-shared',
+  wdMultShared: 'wd-mult-shared',
+  lrMultSpecific: 'lr-mult-specific',
+  wdMultSpecific: 'wd-mult-specific',
+  lrMultNoDecay: 'lr-mult-no-decay',
+  wdMultNoDecay: 'wd-mult-no-decay',
+} as const;
+
 /** The commands, as the README (python/README.md) documents them. */
 export function pytorchCommands(name: string, h: TrainHyper): string[] {
-  const hp = `--batch-size ${h.batchSize} --steps ${h.steps} --warmup ${h.warmup} --lr ${h.lr} --min-lr ${h.minLr} --weight-decay ${h.weightDecay}`;
+  // Per-group multipliers only where they differ from plain AdamW (the twin's defaults are the same).
+  const mults = (Object.keys(MULT_FLAGS) as (keyof typeof MULT_FLAGS)[])
+    .filter((k) => h[k] !== undefined && h[k] !== DEFAULT_HYPER[k])
+    .map((k) => ` --${MULT_FLAGS[k]} ${h[k]}`)
+    .join('');
+  const hp = `--batch-size ${h.batchSize} --steps ${h.steps} --warmup ${h.warmup} --lr ${h.lr} --min-lr ${h.minLr} --weight-decay ${h.weightDecay}${mults}`;
   const common = `--init ../${name}/init.safetensors --data '/path/to/shards/{00000..00099}.tar' ${hp}`;
   return [
     `# from the repository's python/ folder; --data: WebDataset tar shards or an ImageFolder`,

@@ -22,11 +22,15 @@ describe('ArenaLayout', () => {
     expect(() => L.alias('text.attn.w', 'vision.attn.w')).toThrow(/already exists/);
   });
 
-  it('weight-decay mask marks exactly the decayed views’ blocks', () => {
+  it('optimiser-group mask: decayed blocks 1 (specific) or 2 (shared, aliased), no-decay blocks 0', () => {
     const L = new ArenaLayout();
     L.add('w', { shape: [100], init: { kind: 'const', value: 0 }, decay: true });
     L.add('g', { shape: [10], init: { kind: 'const', value: 1 }, decay: false });
-    expect([...L.decayBlocks()]).toEqual([1, 1, 0]);
+    L.add('shared.w', { shape: [64], init: { kind: 'const', value: 0 }, decay: true });
+    L.alias('vision.w', 'shared.w');
+    L.add('shared.b', { shape: [4], init: { kind: 'const', value: 0 }, decay: false });
+    L.alias('vision.b', 'shared.b');
+    expect([...L.groupBlocks()]).toEqual([1, 1, 0, 2, 0]);
   });
 
   it('initial values are deterministic and follow each init kind', () => {

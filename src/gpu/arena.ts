@@ -69,14 +69,18 @@ export class ArenaLayout {
     return this.views.reduce((s, v) => s + v.size, 0);
   }
 
-  /** Per-block weight-decay mask: 1 where AdamW decays. Views never share a 64-element block. */
-  decayBlocks(): Uint32Array {
+  /**
+   * Per-block optimiser group (one u32 per 64-element block; views never share a block), read by AdamW
+   * (src/kernels/optimizer.ts OPTIM_GROUPS): 0 = no decay (gains, biases, embeddings, logit scale — shared or
+   * not), 1 = decaying and modality-specific (one name), 2 = decaying and shared between the towers (aliased).
+   */
+  groupBlocks(): Uint32Array {
     const m = new Uint32Array(this.totalElements / ALIGN_ELEMS);
     for (const v of this.views) {
       if (!v.decay) continue;
       const b0 = v.offset / ALIGN_ELEMS;
       const nb = alignUp(Math.max(v.size, 1), ALIGN_ELEMS) / ALIGN_ELEMS;
-      m.fill(1, b0, b0 + nb);
+      m.fill(v.names.length > 1 ? 2 : 1, b0, b0 + nb);
     }
     return m;
   }
@@ -101,7 +105,8 @@ export class Arena {
   readonly grads: GPUBuffer;
   readonly m: GPUBuffer;
   readonly v: GPUBuffer;
-  readonly decayMask: Tensor;
+  /** Optimiser group per 64-element block (ArenaLayout.groupBlocks). */
+  readonly groupMask: Tensor;
 
   constructor(
     readonly gpu: Gpu,
@@ -112,8 +117,8 @@ export class Arena {
     this.grads = gpu.createBuffer(bytes, 'arena.grads');
     this.m = gpu.createBuffer(bytes, 'arena.adam_m');
     this.v = gpu.createBuffer(bytes, 'arena.adam_v');
-    const mask = layout.decayBlocks();
-    this.decayMask = gpu.fromArray(mask, [mask.length], 'arena.decay_mask', 'u32');
+    const mask = layout.groupBlocks();
+    this.groupMask = gpu.fromArray(mask, [mask.length], 'arena.group_mask', 'u32');
   }
 
   private viewOf(buffer: GPUBuffer, name: string): Tensor {
@@ -139,6 +144,6 @@ export class Arena {
   }
 
   destroy(): void {
-    for (const b of [this.params, this.grads, this.m, this.v, this.decayMask.buffer]) b.destroy();
+    for (const b of [this.params, this.grads, this.m, this.v, this.groupMask.buffer]) b.destroy();
   }
 }

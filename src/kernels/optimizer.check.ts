@@ -20,16 +20,19 @@ const destroy = (...ts: Tensor[]) => {
   for (const t of ts) t.buffer.destroy();
 };
 
-/** Random 0/1 decay flags, one per 64-element block, both values present when there are ≥ 2 blocks. */
-function randomMask(rng: Rng, n: number): Uint32Array {
+/**
+ * Random group ids (0 no-decay, 1 specific, 2 shared; `groups` = 3) or 0/1 decay flags (`groups` = 2), one per
+ * 64-element block, every value present when there are enough blocks.
+ */
+function randomMask(rng: Rng, n: number, groups = 2): Uint32Array {
   const mask = new Uint32Array(Math.max(1, Math.ceil(n / 64)));
-  for (let b = 0; b < mask.length; b++) mask[b] = rng.next() < 0.5 ? 1 : 0;
-  if (mask.length >= 2) {
-    mask[0] = 1;
-    mask[1] = 0;
-  } else mask[0] = rng.next() < 0.5 ? 1 : 0;
+  for (let b = 0; b < mask.length; b++) mask[b] = Math.min(groups - 1, Math.floor(rng.next() * groups));
+  if (mask.length >= groups) for (let g = 0; g < groups; g++) mask[g] = (g + 1) % groups;
   return mask;
 }
+
+/** Non-default per-group multipliers (MS-CLIP-like: shared at half lr and double decay, no-decay with some decay). */
+const GROUP_MULTS = { lrMult: [0.7, 1.3, 0.5], wdMult: [0.25, 1, 2] } as const;
 
 // ------------------------------------------------------------------ gradNorm
 
@@ -113,6 +116,10 @@ interface AdamCase {
   /** Run on a Gpu whose maxComputeWorkgroupsPerDimension is this small, folding both the AdamW grid
    *  and the stage-1 norm grid (with spare workgroups past the end that must stay idle). */
   foldLimit?: number;
+  /** Three optimiser groups with GROUP_MULTS (else a 0/1 decay mask, default multipliers). */
+  groups?: boolean;
+  /** Clamp this element into p0 ± 0.005 after each update (the logit-scale clamp; lr 1e-2 overshoots it). */
+  clampAt?: number;
   heavy?: boolean;
 }
 
@@ -126,6 +133,8 @@ const adamCases: AdamCase[] = [
   { n: 257, steps: 5, maxNorm: 1, gScale: 1, nanSteps: [3] },
   { n: 100_003, steps: 4, maxNorm: 1e9, gScale: 1, nanSteps: [1, 3] },
   { n: 100_003, steps: 3, maxNorm: 5, gScale: 1, foldLimit: 20 },
+  { n: 257, steps: 5, maxNorm: 1, gScale: 1, groups: true, clampAt: 200 },
+  { n: 100_003, steps: 4, maxNorm: 1e9, gScale: 1, groups: true, clampAt: 0, nanSteps: [2] },
   { n: 5_000_000, steps: 5, maxNorm: 1, gScale: 1, heavy: true },
 ];
 
@@ -133,7 +142,9 @@ function adamCaseName(c: AdamCase): string {
   const clip = c.maxNorm <= 0 ? 'no clipping' : `maxNorm ${c.maxNorm}`;
   const nan = c.nanSteps ? `, NaN grads at step ${c.nanSteps.join('/')} → skipped` : '';
   const fold = c.foldLimit ? `, grid folded (≤ ${c.foldLimit} workgroups per dimension)` : '';
-  return `n=${c.n}, steps 1..${c.steps}, ${clip}, |g|~${c.gScale}, mixed decay${nan}${fold}`;
+  const groups = c.groups ? '3 groups (lr × 0.7/1.3/0.5, wd × 0.25/1/2)' : 'mixed decay';
+  const clamp = c.clampAt !== undefined ? `, element ${c.clampAt} clamped` : '';
+  return `n=${c.n}, steps 1..${c.steps}, ${clip}, |g|~${c.gScale}, ${groups}${clamp}${nan}${fold}`;
 }
 
 /** A second Gpu on the same device with a tiny per-dimension grid limit, so 1-D grids get folded. */
@@ -145,12 +156,16 @@ async function runAdamCase(base: Gpu, c: AdamCase, seed: number): Promise<CheckR
   const gpu = c.foldLimit ? foldingGpu(base, c.foldLimit) : base;
   const rng = new Rng(seed);
   const p0 = randArray(rng, c.n);
-  const mask = randomMask(rng, c.n);
+  const mask = randomMask(rng, c.n, c.groups ? 3 : 2);
+  const extra: Partial<AdamWHyper> = {
+    ...(c.groups ? GROUP_MULTS : {}),
+    ...(c.clampAt !== undefined ? { clamp: { index: c.clampAt, min: p0[c.clampAt] - 0.005, max: p0[c.clampAt] + 0.005 } } : {}),
+  };
   const Params = gpu.fromArray(p0, [c.n], 'params');
   const M = gpu.tensor([c.n], 'adam_m');
   const V = gpu.tensor([c.n], 'adam_v');
   const G = gpu.tensor([c.n], 'grads');
-  const Mask = gpu.fromArray(mask, [mask.length], 'decay_mask', 'u32');
+  const Mask = gpu.fromArray(mask, [mask.length], 'group_mask', 'u32');
   const Part = gpu.tensor([numPartials(c.n)], 'partials');
   const S = gpu.tensor([4], 'stats');
   gpu.upload(M, new Float32Array(c.n)); // fresh buffers are zeroed by WebGPU; explicit for clarity
@@ -162,7 +177,7 @@ async function runAdamCase(base: Gpu, c: AdamCase, seed: number): Promise<CheckR
     const g = randArray(rng, c.n, c.gScale);
     const poisoned = c.nanSteps?.includes(step) ?? false;
     if (poisoned) g[rng.int(c.n)] = Number.NaN;
-    const h: AdamWHyper = { ...HYPER, step };
+    const h: AdamWHyper = { ...HYPER, ...extra, step };
     const before = poisoned ? await Promise.all([gpu.read(Params), gpu.read(M), gpu.read(V)]) : null;
     // Uploads happen at call time but dispatches at flush: flush each step before the next upload.
     gpu.upload(G, g);

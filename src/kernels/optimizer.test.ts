@@ -1,7 +1,7 @@
 // CPU-only tests of the optimizer references and the learning-rate schedule.
 import { describe, expect, it } from 'vitest';
 import { Rng, randArray } from '../util/rng';
-import { type AdamWState, adamwRef, gradNormRef, lrAt, numPartials } from './optimizer';
+import { type AdamWState, DEFAULT_LR_MULT, DEFAULT_WD_MULT, adamwRef, gradNormRef, lrAt, numPartials } from './optimizer';
 
 const H = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, step: 1 };
 
@@ -120,6 +120,34 @@ describe('adamwRef', () => {
     expect(Array.from(r.params)).toEqual(p);
     expect(Array.from(r.m)).toEqual(m);
     expect(Array.from(r.v)).toEqual(v);
+  });
+
+  it('per-group lr and weight decay reach each group (no-decay / specific / shared blocks)', () => {
+    const n = 192;
+    const p = new Float64Array(n).fill(2);
+    const g = new Float64Array(n).fill(0.5);
+    const lrMult = [0.5, 2, 0.1] as const; // OPTIM_GROUPS order: noDecay, specific, shared
+    const wdMult = [0.25, 1, 3] as const;
+    const r = adamwRef(p, g, new Float64Array(n), new Float64Array(n), [0, 1, 2], { clip: 1, nonFinite: false }, { ...H, lrMult, wdMult });
+    const adam = 1 / (1 + 1e-8 / 0.5);
+    const want = [2 - H.lr * 0.5 * (adam + 0.1 * 0.25 * 2), 2 - H.lr * 2 * (adam + 0.1 * 2), 2 - H.lr * 0.1 * (adam + 0.1 * 3 * 2)];
+    for (let i = 0; i < n; i++) expect(r.params[i]).toBeCloseTo(want[Math.floor(i / 64)], 14);
+    // The defaults are plain AdamW with a 0/1 decay mask.
+    expect(adamwRef(p, g, new Float64Array(n), new Float64Array(n), [0, 1, 0], { clip: 1, nonFinite: false }, H).params).toEqual(
+      adamwRef(p, g, new Float64Array(n), new Float64Array(n), [0, 1, 0], { clip: 1, nonFinite: false }, { ...H, lrMult: DEFAULT_LR_MULT, wdMult: DEFAULT_WD_MULT }).params,
+    );
+  });
+
+  it('clamps one element after the update (logit scale): a parameter that overshoots comes back, its gradient still acts', () => {
+    const max = Math.log(100);
+    const clamp = { index: 1, min: 0, max };
+    // Pushed up (negative gradient) from just below the cap: clamped to exactly ln 100, not beyond.
+    const up = adamwRef([0, max - 1e-4], [0, -1], [0, 0], [0, 0], [0], { clip: 1, nonFinite: false }, { ...H, clamp });
+    expect(up.params[1]).toBe(max);
+    // At the cap, a positive gradient moves it down again (the old exp(min(t, ln 100)) would have stalled it above).
+    const down = adamwRef(up.params, [0, 1], up.m, up.v, [0], { clip: 1, nonFinite: false }, { ...H, step: 2, clamp });
+    expect(down.params[1]).toBeLessThan(max);
+    expect(down.params[0]).toBe(0);
   });
 
   it('rejects a 0-based step', () => {

@@ -1,6 +1,7 @@
 // The optimizer over the whole parameter arena with no readback in the step:
 //   gradNorm: grads (n) -> partials (numPartials(n)) -> stats (4) = [norm, clip, nonFinite, 0]
-//   adamw:    one element-wise dispatch that reads the clip factor and the skip flag from stats.
+//   adamw:    one element-wise dispatch that reads the clip factor and the skip flag from stats, with
+//             per-group lr / weight-decay multipliers and an optional clamp of one element (logit scale).
 // Plus CPU float64 references with the same semantics and the learning-rate schedule.
 // See shaders/grad_norm.wgsl and shaders/adamw.wgsl for the formulas and bindings.
 import type { Gpu } from '../gpu/runtime';
@@ -19,8 +20,22 @@ const MAX_PARTIALS = 1024;
 const MIN_CHUNK = WG * 16;
 /** Largest finite f32: a sum of squares above it overflows on the GPU (flagged non-finite). */
 const F32_MAX = 3.4028234663852886e38;
-/** Elements per decay-mask entry (one u32 flag per 64-element arena block). */
-const DECAY_BLOCK = 64;
+/** Elements per group-mask entry (one u32 group id per 64-element arena block). */
+const GROUP_BLOCK = 64;
+/** clampAt value meaning: no clamp. */
+const NO_CLAMP = 0xffffffff;
+
+/**
+ * The optimiser groups, indexed by the group id of src/gpu/arena.ts groupBlocks: no decay (gains, biases,
+ * embeddings, logit scale; shared or not), decaying modality-specific weights, decaying shared weights.
+ */
+export const OPTIM_GROUPS = ['noDecay', 'specific', 'shared'] as const;
+export type OptimGroup = (typeof OPTIM_GROUPS)[number];
+/** Multipliers per group, in OPTIM_GROUPS order. */
+export type GroupMults = readonly [noDecay: number, specific: number, shared: number];
+/** Defaults: every group at the base lr; weight decay on the decaying groups only (plain AdamW). */
+export const DEFAULT_LR_MULT: GroupMults = [1, 1, 1];
+export const DEFAULT_WD_MULT: GroupMults = [0, 1, 1];
 
 /** Number of stage-1 partial sums (the size of the `partials` tensor) for n gradient elements. */
 export function numPartials(n: number): number {
@@ -73,6 +88,12 @@ export interface AdamWHyper {
   weightDecay: number;
   /** 1-based step count (for bias correction). */
   step: number;
+  /** Per-group lr multipliers (OPTIM_GROUPS order): group g steps with lr·lrMult[g]. Default DEFAULT_LR_MULT. */
+  lrMult?: GroupMults;
+  /** Per-group weight-decay multipliers: group g decays with weightDecay·wdMult[g]. Default DEFAULT_WD_MULT. */
+  wdMult?: GroupMults;
+  /** Clamp params[index] into [min, max] after the update (open_clip's logit-scale clamp); none when absent. */
+  clamp?: { index: number; min: number; max: number };
 }
 
 function biasCorrections(h: AdamWHyper): [number, number] {
@@ -82,8 +103,9 @@ function biasCorrections(h: AdamWHyper): [number, number] {
 
 /**
  * One AdamW step over params/m/v[0..n) (PyTorch AdamW semantics) with the gradient scaled by
- * stats[1]; skipped entirely when stats[2] != 0. decayMask holds one u32 0/1 per 64 elements.
- * Grads are left intact. One dispatch (grid folded above 65,535 workgroups).
+ * stats[1]; skipped entirely when stats[2] != 0. groupMask holds one u32 group id (OPTIM_GROUPS index) per
+ * 64 elements (a 0/1 decay mask is the special case under the default multipliers); params[clamp.index] is
+ * clamped after the update. Grads are left intact. One dispatch (grid folded above 65,535 workgroups).
  */
 export function adamw(
   gpu: Gpu,
@@ -91,7 +113,7 @@ export function adamw(
   grads: Tensor,
   m: Tensor,
   v: Tensor,
-  decayMask: Tensor,
+  groupMask: Tensor,
   stats: Tensor,
   n: number,
   h: AdamWHyper,
@@ -104,15 +126,19 @@ export function adamw(
   ] as const) {
     need('adamw', t, n, what);
   }
-  const blocks = Math.max(1, Math.ceil(n / DECAY_BLOCK));
-  need('adamw', decayMask, blocks, 'decayMask');
+  const blocks = Math.max(1, Math.ceil(n / GROUP_BLOCK));
+  need('adamw', groupMask, blocks, 'groupMask');
+  const lrm = h.lrMult ?? DEFAULT_LR_MULT;
+  const wdm = h.wdMult ?? DEFAULT_WD_MULT;
+  const c = h.clamp;
+  if (c && !(Number.isInteger(c.index) && c.index >= 0 && c.index < n)) throw new Error(`adamw: clamp index ${c.index} outside [0, ${n})`);
   need('adamw', stats, 4, 'stats');
   const [bc1, bc2] = biasCorrections(h);
   const view = (t: Tensor, k: number): Tensor => ({ ...t, shape: [k] });
   gpu.run({
     shader: adamwShader,
-    bindings: [view(params, n), view(grads, n), view(m, n), view(v, n), view(decayMask, blocks), view(stats, 4)],
-    uniforms: [n, f32(h.lr), f32(h.beta1), f32(h.beta2), f32(h.eps), f32(h.weightDecay), f32(bc1), f32(bc2)],
+    bindings: [view(params, n), view(grads, n), view(m, n), view(v, n), view(groupMask, blocks), view(stats, 4)],
+    uniforms: [n, ...[h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, bc1, bc2, ...lrm, ...wdm].map(f32), c ? c.index : NO_CLAMP, f32(c?.min ?? 0), f32(c?.max ?? 0)],
     grid: Math.ceil(n / WG),
     label: 'adamw',
   });
@@ -147,13 +173,13 @@ export interface AdamWState {
   v: Float64Array;
 }
 
-/** One AdamW step in float64 with the semantics of `adamw` (clip from stats, skip when non-finite). */
+/** One AdamW step in float64 with the semantics of `adamw` (clip, non-finite skip, groups, clamp). */
 export function adamwRef(
   params: ArrayLike<number>,
   grads: ArrayLike<number>,
   m: ArrayLike<number>,
   v: ArrayLike<number>,
-  decayMask: ArrayLike<number>,
+  groupMask: ArrayLike<number>,
   stats: Pick<GradNormResult, 'clip' | 'nonFinite'>,
   h: AdamWHyper,
 ): AdamWState {
@@ -161,16 +187,20 @@ export function adamwRef(
   const out: AdamWState = { params: Float64Array.from(params), m: Float64Array.from(m), v: Float64Array.from(v) };
   if (stats.nonFinite) return out;
   const [bc1, bc2] = biasCorrections(h);
+  const lrm = h.lrMult ?? DEFAULT_LR_MULT;
+  const wdm = h.wdMult ?? DEFAULT_WD_MULT;
   for (let i = 0; i < n; i++) {
     const g = grads[i] * stats.clip;
     const mi = h.beta1 * out.m[i] + (1 - h.beta1) * g;
     const vi = h.beta2 * out.v[i] + (1 - h.beta2) * g * g;
     out.m[i] = mi;
     out.v[i] = vi;
-    const decay = decayMask[Math.floor(i / DECAY_BLOCK)] ? 1 : 0;
+    const grp = groupMask[Math.floor(i / GROUP_BLOCK)];
     const x = out.params[i];
-    out.params[i] = x - h.lr * (mi / bc1 / (Math.sqrt(vi / bc2) + h.eps) + h.weightDecay * decay * x);
+    out.params[i] = x - h.lr * lrm[grp] * (mi / bc1 / (Math.sqrt(vi / bc2) + h.eps) + h.weightDecay * wdm[grp] * x);
   }
+  const c = h.clamp;
+  if (c) out.params[c.index] = Math.min(c.max, Math.max(c.min, out.params[c.index]));
   return out;
 }
 

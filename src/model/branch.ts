@@ -6,9 +6,13 @@
 // Fusion j, before vision layer fusions[j].layer, with stage j's map (B, Cm, Hm, Hm), Hm = G·k, G = S/patch:
 //   tokens' = LN( [CLS ; BN(dw3×3(patch tokens as (B, w, G, G))) + proj1×1(BN(dw k×k stride k (map)))] )
 // (CLS passes through the sum; the token path has no identity: it replaces the patch tokens).
-// Where: the paper fuses before shared layers 2, 4, 6, 8, 10 of 1..11 shared: we fuse before the 2nd, 4th, …
-// shared vision layer (attention or MLP shared), one stage each, as many as both the depth and the patch
-// (stage maps must not be coarser than the patch grid: at most log2(patch) stages) allow.
+// Where: the paper fuses before shared layers 2, 4, 6, 8, 10 of 1..11 shared, i.e. before the 2nd, 4th, … shared
+// vision layer (attention or MLP shared); we do the same, one stage each, as many as both the depth and the patch
+// (stage maps must not be coarser than the patch grid: at most log2(patch) stages) allow. Ours, for shallow
+// models: when that rule gives fewer than two fusions (e.g. depth 4: shared 1..3 → only layer 2) we fuse before
+// the 1st, 3rd, … shared layer instead (depth 4 → layers 1 and 3). A branch that would fuse nowhere (no shared
+// vision layer) is refused by branchProblem (src/model/validate.ts), never built without its fusions.
+// map_proj carries no bias (as released: BN precedes it).
 // BatchNorm running statistics are model buffers (src/engine/buffers.ts); BN uses batch stats while training.
 import { add, batchNorm2d, conv2d, layerNorm, mapToTokens, relu, tokensToMap } from '../engine/ops';
 import type { Tape, Var } from '../engine/tape';
@@ -43,6 +47,16 @@ export interface BranchPlan {
 
 export const usesParallelBranch = (cfg: ClipConfig): boolean => cfg.vision.parallelBranch === true;
 
+/** Why a requested parallel branch cannot be built (null when it can, or when none is requested). */
+export function branchProblem(cfg: ClipConfig): string | null {
+  if (!usesParallelBranch(cfg)) return null;
+  const n = branchPlan(cfg).fusions.length;
+  if (n > 0) return null;
+  return `vision.parallelBranch: the branch would fuse nowhere at this depth / sharing (it fuses before shared vision layers; this model has ${
+    resolveSharing(cfg).filter((s, l) => l < cfg.vision.depth && (s.attn || s.mlp)).length
+  }) — share a layer, deepen the model, or turn the branch off`;
+}
+
 export function branchPlan(cfg: ClipConfig): BranchPlan {
   const v = cfg.vision;
   const p = v.patchSize;
@@ -50,9 +64,10 @@ export function branchPlan(cfg: ClipConfig): BranchPlan {
   if (!Number.isInteger(maxStages) || p < 2) throw new Error(`parallel branch: patch size ${p} must be a power of two ≥ 2`);
   if (v.imageSize % p !== 0) throw new Error(`parallel branch: patch size ${p} must divide the image size ${v.imageSize}`);
   const sharing = resolveSharing(cfg);
-  const shared = [];
+  const shared: number[] = [];
   for (let l = 0; l < v.depth; l++) if (sharing[l]?.attn || sharing[l]?.mlp) shared.push(l);
-  const layers = shared.filter((_, j) => j % 2 === 1).slice(0, maxStages);
+  const every = (first: number) => shared.filter((_, j) => j % 2 === first).slice(0, maxStages);
+  const layers = every(1).length >= Math.min(2, maxStages) ? every(1) : every(0);
   const w = v.width;
   const c0 = Math.max(1, Math.floor(w / 16));
   const stages: BranchStage[] = [];
@@ -96,7 +111,6 @@ export function addBranchParams(cfg: ClipConfig, addParam: AddParam): void {
     conv(`${f.prefix}.map_dw.w`, f.Cm, 1, f.k);
     norm(`${f.prefix}.map_bn`, f.Cm);
     conv(`${f.prefix}.map_proj.w`, w, f.Cm, 1);
-    addParam(`${f.prefix}.map_proj.b`, [w], { kind: 'const', value: 0 }, false);
     conv(`${f.prefix}.tok_dw.w`, w, 1, 3);
     norm(`${f.prefix}.tok_bn`, w);
     norm(`${f.prefix}.ln`, w);
@@ -161,7 +175,7 @@ export function fuse(tape: Tape, cfg: ClipConfig, f: BranchFusion, x: Var, map: 
     batchNorm2d(tape, y, tape.param(`${name}.g`), tape.param(`${name}.b`), tape.buffer(`${name}.running_mean`), tape.buffer(`${name}.running_var`), { B, C, HW: P }, name);
   const p = (s: string) => tape.param(`${f.prefix}.${s}`);
   const md = conv2d(tape, map, p('map_dw.w'), null, { B, Cin: f.Cm, H: Hm, W: Hm, Cout: f.Cm, k: f.k, stride: f.k, pad: 0, groups: f.Cm }, `${f.prefix}.map_dw`);
-  const mp = conv2d(tape, bn(md, `${f.prefix}.map_bn`, f.Cm), p('map_proj.w'), p('map_proj.b'), { B, Cin: f.Cm, H: G, W: G, Cout: w, k: 1, stride: 1, pad: 0, groups: 1 }, `${f.prefix}.map_proj`);
+  const mp = conv2d(tape, bn(md, `${f.prefix}.map_bn`, f.Cm), p('map_proj.w'), null, { B, Cin: f.Cm, H: G, W: G, Cout: w, k: 1, stride: 1, pad: 0, groups: 1 }, `${f.prefix}.map_proj`);
   const tm = tokensToMap(tape, x, B, P, w, `${f.prefix}.tok_map`);
   const td = conv2d(tape, tm, p('tok_dw.w'), null, { B, Cin: w, H: G, W: G, Cout: w, k: 3, stride: 1, pad: 1, groups: w }, `${f.prefix}.tok_dw`);
   const sum = add(tape, bn(td, `${f.prefix}.tok_bn`, w), mp, B * w * P, `${f.prefix}.sum`);

@@ -7,7 +7,7 @@ import type { Tape, Var } from '../engine/tape';
 import type { Tensor } from '../gpu/tensor';
 import { im2patch } from '../kernels/patch';
 import { type Tap, block } from './block';
-import { type ClipConfig, numPatches } from './config';
+import { type ClipConfig, firstVisionBlock, numPatches } from './config';
 import { branchMaps, branchPlan, fuse, usesParallelBranch } from './branch';
 import { convStem, usesConvStem } from './stem';
 
@@ -31,7 +31,8 @@ export function encodeImage(tape: Tape, cfg: ClipConfig, images: Tensor, B: numb
   // MS-CLIP's parallel branch: its stage maps are fused into the tokens before some shared layers.
   const fusions = usesParallelBranch(cfg) ? branchPlan(cfg).fusions : [];
   const maps = fusions.length > 0 ? branchMaps(tape, cfg, images, B) : [];
-  for (let l = 0; l < v.depth; l++) {
+  // With the released Early Specialization the conv stem is layer 0: blocks start at 1 (firstVisionBlock).
+  for (let l = firstVisionBlock(v); l < v.depth; l++) {
     for (const f of fusions) if (f.layer === l) x = fuse(tape, cfg, f, x, maps[f.stage], B);
     x = block(tape, x, `vision.blocks.${l}`, l, { B, T, C, H: v.heads, mlpRatio: v.mlpRatio, causal: false }, tap);
   }

@@ -3,6 +3,9 @@
 export type Component = 'attn' | 'mlp' | 'ln';
 export const COMPONENTS: readonly Component[] = ['attn', 'mlp', 'ln'];
 
+export type VisionStem = 'patch' | 'conv' | 'conv-plus-layer0';
+export const VISION_STEMS: readonly VisionStem[] = ['patch', 'conv', 'conv-plus-layer0'];
+
 export interface VisionConfig {
   imageSize: number;
   patchSize: number;
@@ -13,10 +16,12 @@ export interface VisionConfig {
   /** Pooling of the final tokens: the CLS token (CLIP) or the mean of the patch tokens (our option). */
   pool: 'cls' | 'mean';
   /**
-   * Input stem: 'patch' = CLIP's linear patch embedding; 'conv' = MS-CLIP's Early Specialization
-   * (a residual conv stem with BatchNorm, total stride = patchSize; see src/model/stem.ts). Default (and when absent) 'patch'.
+   * Input stem: 'patch' = CLIP's linear patch embedding; 'conv' = MS-CLIP's Early Specialization as released
+   * (a residual conv stem with BatchNorm, total stride = patchSize, that IS vision layer 0: the tower then has
+   * depth − 1 transformer blocks, numbered 1..depth−1); 'conv-plus-layer0' = ours: the same stem replacing only
+   * the patch embedding, followed by all `depth` blocks. See src/model/stem.ts. Default (and when absent) 'patch'.
    */
-  stem?: 'patch' | 'conv';
+  stem?: VisionStem;
   /**
    * MS-CLIP's Efficient Parallel Branch: a small CNN on the raw image whose stage maps are fused into the
    * token stream before every other shared layer (see src/model/branch.ts). Default (and when absent) false.
@@ -78,10 +83,15 @@ export type LossKind = 'infonce' | 'siglip';
 export interface TeacherConfig {
   /** Width of the frozen features. */
   dim: number;
-  /** 'linear': W·f + b; 'mlp': linear → GELU → linear. */
-  adapter: 'linear' | 'mlp';
-  /** Hidden width of the MLP adapter (default 4 × embedDim). */
+  /**
+   * 'linear': W·f + b; 'mlp': linear → GELU → linear; 'residual': LLM2CLIP's published adapter — `blocks`
+   * residual MLP blocks x ← x + Linear(GELU(Linear(LN(x)))) at the feature width, then LN + Linear into the joint space.
+   */
+  adapter: 'linear' | 'mlp' | 'residual';
+  /** Hidden width of the MLP / residual blocks (default 4 × embedDim). */
   hidden?: number;
+  /** Residual adapter: number of residual MLP blocks (default 4, as LLM2CLIP). */
+  blocks?: number;
   /** Where the features came from (the UI's label, the cache key, the dataset they were made for). */
   source?: TeacherSource;
 }
@@ -134,6 +144,12 @@ export function withDefaults(partial: DeepPartial<ClipConfig>, base: ClipConfig 
   };
   return merge(base, partial) as ClipConfig;
 }
+
+/**
+ * Index of the first vision transformer block: 1 when the conv stem is layer 0 (MS-CLIP as released), else 0.
+ * Vision blocks are named by their layer index, so vision block l lines up with text block l for sharing.
+ */
+export const firstVisionBlock = (v: VisionConfig): number => (v.stem === 'conv' ? 1 : 0);
 
 export function numPatches(v: VisionConfig): number {
   return (v.imageSize / v.patchSize) ** 2;

@@ -137,7 +137,7 @@ const bnEvalCheck: KernelCheck = {
   },
 };
 
-// The preset at its real size (32×32, patch 8, width 64, 4 layers: conv stem + one fusion before layer 2).
+// The preset at its real size (32×32, patch 8, width 64, 4 layers: the conv stem as layer 0, fusions before 1 and 3).
 const fullSizeCheck: KernelCheck = {
   kernel: 'model.grad',
   name: 'ms-clip preset at full size: loss and every gradient finite, stem and branch gradients non-zero',
@@ -150,13 +150,13 @@ const fullSizeCheck: KernelCheck = {
       const views = L.views.filter((v) => v.name.startsWith(prefix));
       return views.length > 0 && views.every((v) => run.grads.subarray(v.offset, v.offset + v.size).some((g) => g !== 0)) ? 1 : 0;
     };
-    const flags = [nonZero('vision.stem.'), nonZero('vision.branch.'), nonZero('vision.fuse0.')];
+    const flags = [nonZero('vision.stem.'), nonZero('vision.branch.'), nonZero('vision.fuse0.'), nonZero('vision.fuse1.')];
     run.model.buffers?.destroy();
     run.model.arena.destroy();
     return judge('model.grad', 'ms-clip full size', [
       { label: `loss ${run.loss.toFixed(4)} finite`, actual: [Number.isFinite(run.loss) ? 1 : 0], expected: [1], tol: { atol: 0, rtol: 0 } },
       { label: 'all grads finite', actual: [finite], expected: [1], tol: { atol: 0, rtol: 0 } },
-      { label: 'every stem / branch / fusion view has a non-zero gradient', actual: flags, expected: [1, 1, 1], tol: { atol: 0, rtol: 0 } },
+      { label: 'every stem / branch / fusion view has a non-zero gradient', actual: flags, expected: [1, 1, 1, 1], tol: { atol: 0, rtol: 0 } },
     ]);
   },
 };

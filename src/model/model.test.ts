@@ -1,10 +1,15 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { firstVisionBlock } from './config';
 import { buildLayout, paramCounts } from './params';
-import { PRESET_NAMES, presetConfig } from './registry';
+import { PRESETS, PRESET_NAMES, presetConfig } from './registry';
 import { SharingError, resolveSharing } from './sharing';
 
 describe('model presets', () => {
-  it('the registry lists every sharing preset of the spectrum', () => {
+  it('the registry lists every preset file, in index.json order (the one list TS and Python read)', () => {
+    const files = readdirSync(new URL('./presets/', import.meta.url)).filter((f) => f.endsWith('.json') && f !== 'index.json');
+    expect([...PRESET_NAMES].sort()).toEqual(files.map((f) => f.replace(/\.json$/, '')).sort());
+    expect(Object.keys(PRESETS).sort()).toEqual([...PRESET_NAMES].sort());
     expect(PRESET_NAMES).toEqual([
       'separate',
       'shared-all',
@@ -24,7 +29,7 @@ describe('model presets', () => {
       const L = buildLayout(cfg);
       for (let l = 0; l < cfg.vision.depth; l++) {
         for (const s of ['ln1.g', 'attn.qkv.w', 'mlp.fc.w']) {
-          expect(L.has(`vision.blocks.${l}.${s}`)).toBe(true);
+          expect(L.has(`vision.blocks.${l}.${s}`)).toBe(l >= firstVisionBlock(cfg.vision));
           expect(L.has(`text.blocks.${l}.${s}`)).toBe(true);
         }
       }

@@ -1,10 +1,11 @@
 // Parameter layout of a CLIP config: every weight of both towers as a named arena view; shared
 // weights are one canonical view ("shared.blocks.3.attn.qkv.w") aliased by both towers' names.
 import { ArenaLayout, type InitKind, type ParamView } from '../gpu/arena';
-import { type ClipConfig, numPatches } from './config';
+import { type ClipConfig, firstVisionBlock, numPatches } from './config';
 import { resolveSharing, sharesFinalLn } from './sharing';
 import { addBranchParams, usesParallelBranch } from './branch';
 import { addStemParams, usesConvStem } from './stem';
+import { type ModuleName, paramsByModule } from './modules';
 import { addAdapterParams, teacherProblem } from './teacher';
 
 export type Tower = 'vision' | 'text';
@@ -74,7 +75,8 @@ export function buildLayout(cfg: ClipConfig): ArenaLayout {
     const s = sharing[l];
     for (const tower of teacher ? (['vision'] as const) : (['vision', 'text'] as const)) {
       const tc = tower === 'vision' ? v : t;
-      if (l >= tc.depth) continue;
+      // MS-CLIP's released Early Specialization: vision layer 0 is the conv stem, no transformer block 0.
+      if (l >= tc.depth || (tower === 'vision' && l < firstVisionBlock(v))) continue;
       const shapes = blockShapes(tc.width, tc.mlpRatio, tc.depth);
       for (const [suffix, [shape, init, decay]] of Object.entries(shapes)) {
         const comp = suffix.startsWith('ln') ? 'ln' : suffix.startsWith('attn') ? 'attn' : 'mlp';
@@ -115,6 +117,18 @@ export function buildLayout(cfg: ClipConfig): ArenaLayout {
   return L;
 }
 
+/** Upper bound of the InfoNCE logit scale t (s = exp(t) ≤ 100, CLIP). */
+export const LOGIT_SCALE_MAX = Math.log(100);
+
+/**
+ * open_clip's clamp of the InfoNCE logit scale after every optimizer step: t ∈ [0, ln 100]. The loss still reads
+ * exp(min(t, ln 100)), but t never sits above the cap, so the gradient reaches t again (before, one overshoot
+ * stopped it for good). SigLIP: none (its loss has no cap, as released).
+ */
+export function logitScaleClamp(cfg: ClipConfig, layout: ArenaLayout): { index: number; min: number; max: number } | undefined {
+  return cfg.loss === 'infonce' ? { index: layout.get('logit_scale').offset, min: 0, max: LOGIT_SCALE_MAX } : undefined;
+}
+
 export interface ParamCounts {
   total: number;
   shared: number;
@@ -122,6 +136,8 @@ export interface ParamCounts {
   textOnly: number;
   /** Loss parameters (logit scale / bias), counted in total only. */
   other: number;
+  /** Per module (stem, branch, fusion, shared, each tower, projections, adapter, loss): ./modules.ts. Absent in older results files. */
+  byModule?: Record<ModuleName, number>;
 }
 
 /** Which towers read a view, from its names. */
@@ -136,7 +152,7 @@ export function towersOf(view: ParamView): Set<Tower> {
 
 /** Counts from the arena itself (real storage, aliases counted once). */
 export function paramCounts(layout: ArenaLayout): ParamCounts {
-  const c: ParamCounts = { total: 0, shared: 0, visionOnly: 0, textOnly: 0, other: 0 };
+  const c: ParamCounts = { total: 0, shared: 0, visionOnly: 0, textOnly: 0, other: 0, byModule: paramsByModule(layout) };
   for (const view of layout.views) {
     const t = towersOf(view);
     c.total += view.size;

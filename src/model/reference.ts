@@ -5,7 +5,7 @@
 import { batchnormForwardRef } from '../kernels/batchnorm';
 import { conv2dForwardRef } from '../kernels/conv2d';
 import { infoNceRef } from '../kernels/infonce';
-import { type ClipConfig, type VisionConfig, numPatches } from './config';
+import { type ClipConfig, type VisionConfig, firstVisionBlock, numPatches } from './config';
 import { branchPlan, usesParallelBranch } from './branch';
 import { stemPlan, usesConvStem } from './stem';
 
@@ -114,8 +114,8 @@ function head(P: ParamGetter, tower: string, pooled: M, B: number, C: number, E:
  */
 export function convStemRef(v: VisionConfig, P: ParamGetter, images: ArrayLike<number>, B: number): M {
   const plan = stemPlan(v);
-  const conv = (x: ArrayLike<number>, name: string, Cin: number, H: number, Cout: number, k: number, stride: number, bias: M | null = null) =>
-    conv2dForwardRef(x, P(name), bias, { B, Cin, H, W: H, Cout, k, stride, pad: (k - 1) / 2, groups: 1 });
+  const conv = (x: ArrayLike<number>, name: string, Cin: number, H: number, Cout: number, k: number, stride: number) =>
+    conv2dForwardRef(x, P(name), null, { B, Cin, H, W: H, Cout, k, stride, pad: (k - 1) / 2, groups: 1 });
   const bn = (x: M, name: string, C: number, HW: number) => bnTrainRef(x, P(`${name}.g`), P(`${name}.b`), B, C, HW);
   const relu = reluRef;
   let H = plan.sizes[1];
@@ -129,7 +129,7 @@ export function convStemRef(v: VisionConfig, P: ParamGetter, images: ArrayLike<n
   });
   const w = v.width;
   const HW = H * H;
-  const y = conv(x, 'vision.stem.proj.w', w, H, w, 1, 1, P('vision.stem.proj.b')); // (B, w, HW)
+  const y = conv(x, 'vision.stem.proj.w', w, H, w, 1, 1); // (B, w, HW)
   const tok = new Float64Array(B * HW * w);
   for (let b = 0; b < B; b++) for (let c = 0; c < w; c++) for (let s = 0; s < HW; s++) tok[(b * HW + s) * w + c] = y[(b * w + c) * HW + s];
   return tok;
@@ -176,7 +176,7 @@ function fuseRef(cfg: ClipConfig, P: ParamGetter, fi: number, x: M, map: M, B: n
   const Hm = G * f.k;
   const md = conv2dForwardRef(map, q('map_dw.w'), null, { B, Cin: f.Cm, H: Hm, W: Hm, Cout: f.Cm, k: f.k, stride: f.k, pad: 0, groups: f.Cm });
   const mb = bnTrainRef(md, q('map_bn.g'), q('map_bn.b'), B, f.Cm, np);
-  const mp = conv2dForwardRef(mb, q('map_proj.w'), q('map_proj.b'), { B, Cin: f.Cm, H: G, W: G, Cout: w, k: 1, stride: 1, pad: 0, groups: 1 });
+  const mp = conv2dForwardRef(mb, q('map_proj.w'), null, { B, Cin: f.Cm, H: G, W: G, Cout: w, k: 1, stride: 1, pad: 0, groups: 1 });
   const tm = new Float64Array(B * w * np);
   for (let b = 0; b < B; b++) for (let t = 0; t < np; t++) for (let c = 0; c < w; c++) tm[(b * w + c) * np + t] = x[(b * T + 1 + t) * w + c];
   const td = conv2dForwardRef(tm, q('tok_dw.w'), null, { B, Cin: w, H: G, W: G, Cout: w, k: 3, stride: 1, pad: 1, groups: w });
@@ -221,7 +221,7 @@ export function encodeImageRef(cfg: ClipConfig, P: ParamGetter, images: ArrayLik
   x = layerNorm(x, B * T, C, P('vision.ln_pre.g'), P('vision.ln_pre.b'));
   const fusions = usesParallelBranch(cfg) ? branchPlan(cfg).fusions : [];
   const maps = fusions.length > 0 ? branchMapsRef(cfg, P, images, B) : [];
-  for (let l = 0; l < v.depth; l++) {
+  for (let l = firstVisionBlock(v); l < v.depth; l++) {
     fusions.forEach((f, fi) => {
       if (f.layer === l) x = fuseRef(cfg, P, fi, x, maps[f.stage], B);
     });

@@ -1,6 +1,6 @@
 // The sharing spec: which weights of the two towers are one storage. Resolved per layer into
 // {attn, mlp, ln} flags; the parameter builder turns a shared flag into one arena view with two names.
-import type { ClipConfig, SharingSpec } from './config';
+import { type ClipConfig, type SharingSpec, firstVisionBlock } from './config';
 
 export interface LayerSharing {
   attn: boolean;
@@ -72,6 +72,11 @@ export function resolveSharing(cfg: ClipConfig): LayerSharing[] {
     if (l >= v.depth || l >= t.depth) {
       throw new SharingError(
         `layer ${l}: shares ${parts}, but the ${l >= v.depth ? 'vision' : 'text'} tower has only ${l >= v.depth ? v.depth : t.depth} layers`,
+      );
+    }
+    if (l < firstVisionBlock(v)) {
+      throw new SharingError(
+        `layer ${l}: shares ${parts}, but vision layer ${l} is the conv stem (Early Specialization as released); leave it unshared or use the stem 'conv-plus-layer0' (ours)`,
       );
     }
     if (v.width !== t.width) {

@@ -44,7 +44,8 @@ describe('Early Specialization conv stem', () => {
     expect(L.get('vision.stem.block0.bn.g').decay).toBe(false);
     expect(L.get('vision.stem.block0.short_bn.b').decay).toBe(false);
     expect(L.get('vision.stem.proj.w').shape).toEqual([64, 64, 1, 1]);
-    expect(L.get('vision.stem.proj.b').decay).toBe(false);
+    // As released: proj has no bias.
+    expect(L.has('vision.stem.proj.b')).toBe(false);
     expect(L.views.some((v) => v.name.includes('running'))).toBe(false);
     const buf = buildBufferLayout(cfg);
     expect(buf.views.filter((b) => b.name.startsWith('vision.stem.'))).toHaveLength(2 * 9); // bn0 + 4 × (bn, short_bn), mean and var each
@@ -52,5 +53,25 @@ describe('Early Specialization conv stem', () => {
     // Other presets keep the patch embedding and have no buffers.
     expect(buildLayout(presetConfig('separate')).has('vision.patch.w')).toBe(true);
     expect(buildBufferLayout(presetConfig('separate')).views).toHaveLength(0);
+  });
+
+  it("as released: the stem IS vision layer 0 (no vision block 0), blocks 1..N−1 shared with text 1..N−1", () => {
+    const cfg = presetConfig('ms-clip');
+    const L = buildLayout(cfg);
+    expect(L.has('vision.blocks.0.attn.qkv.w')).toBe(false);
+    expect(L.has('vision.blocks.0.ln1.g')).toBe(false);
+    expect(L.has('text.blocks.0.attn.qkv.w')).toBe(true);
+    for (let l = 1; l < cfg.vision.depth; l++) {
+      expect(L.get(`vision.blocks.${l}.attn.qkv.w`).offset).toBe(L.get(`text.blocks.${l}.attn.qkv.w`).offset);
+      expect(L.get(`vision.blocks.${l}.ln1.g`).offset).not.toBe(L.get(`text.blocks.${l}.ln1.g`).offset);
+    }
+    // Ours ('conv-plus-layer0'): the same stem followed by an unshared vision block 0.
+    const ours = buildLayout(presetConfig('ms-clip', { vision: { stem: 'conv-plus-layer0' } }));
+    expect(ours.has('vision.blocks.0.attn.qkv.w')).toBe(true);
+    expect(ours.has('vision.stem.conv0.w')).toBe(true);
+    // One pre-LN block at width C = 64, MLP ratio 4: 12C² weights + 13C gains/biases.
+    expect(ours.paramCount - L.paramCount).toBe(12 * 64 * 64 + 13 * 64);
+    // A preset sharing layer 0 cannot use the released stem: vision layer 0 has no transformer weights.
+    expect(() => buildLayout(presetConfig('shared-all', { vision: { stem: 'conv' } }))).toThrow(/layer 0: .*conv stem/);
   });
 });

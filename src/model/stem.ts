@@ -1,12 +1,16 @@
-// MS-CLIP's Early Specialization (You et al. 2022): the vision tower's linear patch embedding replaced by a
-// residual conv stem (vision.stem = 'conv'). Images (B, 3, S, S) →
+// MS-CLIP's Early Specialization (You et al. 2022): a residual conv stem instead of the linear patch embedding.
+//   vision.stem = 'conv' (as released, Hxyou/MSCLIP `first_conv`): the stem IS vision layer 0 — no vision
+//     transformer block 0 is built, the tower runs blocks 1..depth−1 (shared with text blocks 1..depth−1).
+//   vision.stem = 'conv-plus-layer0' (ours): the stem replaces only the patch embedding; an unshared vision
+//     transformer block 0 still follows it.
+// Images (B, 3, S, S) →
 //   conv0: 3×3 stride 2 (3 → c0) + BN + ReLU
 //   blocks i = 0..n−1: relu(BN(3×3 conv stride s_i) + BN(1×1 conv stride s_i))   (channels c_i → c_{i+1})
-//   proj: 1×1 conv w → w (+ bias)
+//   proj: 1×1 conv w → w (no bias, as released)
 // → (B, w, G, G), G = S / patchSize → tokens (B, G·G, w) (NCHW → (B, HW, C) transpose).
 // Strides: 2 until their product reaches patchSize (a power of two ≥ 2), then 1; n = 4 blocks as in the
 // paper (more only if the patch needs more stride-2 stages). Channels: c0 = w/16, then w/8, w/4, w/2, w
-// (w reached at the last block; each clamped ≥ 1). Convs carry no bias (BN follows), except proj.
+// (w reached at the last block; each clamped ≥ 1). No conv carries a bias (BN follows; proj as released).
 // BatchNorm running statistics are model buffers (src/engine/buffers.ts), not parameters.
 import { BufferLayout } from '../engine/buffers';
 import { add, batchNorm2d, conv2d, relu, transpose } from '../engine/ops';
@@ -31,7 +35,7 @@ export interface StemPlan {
   sizes: number[];
 }
 
-export const usesConvStem = (v: VisionConfig): boolean => v.stem === 'conv';
+export const usesConvStem = (v: VisionConfig): boolean => v.stem === 'conv' || v.stem === 'conv-plus-layer0';
 
 export function stemPlan(v: VisionConfig): StemPlan {
   const p = v.patchSize;
@@ -77,7 +81,6 @@ export function addStemParams(v: VisionConfig, addParam: AddParam): void {
     bn(`${b.prefix}.short_bn`, b.cout);
   }
   conv('vision.stem.proj.w', v.width, v.width, 1);
-  addParam('vision.stem.proj.b', [v.width], { kind: 'const', value: 0 }, false);
 }
 
 /** Names of the BatchNorm layers (each has `${name}.running_mean` and `${name}.running_var` buffers). */
@@ -115,8 +118,8 @@ export function convStem(tape: Tape, v: VisionConfig, images: Tensor, B: number)
       { B, C, HW },
       name,
     );
-  const conv = (x: Var, name: string, Cin: number, H: number, Cout: number, k: number, stride: number, bias: Var | null = null) =>
-    conv2d(tape, x, tape.param(name), bias, { B, Cin, H, W: H, Cout, k, stride, pad: (k - 1) / 2, groups: 1 }, name);
+  const conv = (x: Var, name: string, Cin: number, H: number, Cout: number, k: number, stride: number) =>
+    conv2d(tape, x, tape.param(name), null, { B, Cin, H, W: H, Cout, k, stride, pad: (k - 1) / 2, groups: 1 }, name);
 
   const img = tape.input(reshape(images, [B, 3, S, S]));
   let H = plan.sizes[1];
@@ -130,6 +133,6 @@ export function convStem(tape: Tape, v: VisionConfig, images: Tensor, B: number)
     const short = bnorm(conv(x, `${b.prefix}.short.w`, b.cin, Hin, b.cout, 1, b.stride), `${b.prefix}.short_bn`, b.cout, H * H);
     x = relu(tape, add(tape, main, short, n, `${b.prefix}.sum`), n, `${b.prefix}.relu`);
   });
-  x = conv(x, 'vision.stem.proj.w', w, H, w, 1, 1, tape.param('vision.stem.proj.b'));
+  x = conv(x, 'vision.stem.proj.w', w, H, w, 1, 1);
   return transpose(tape, x, B, w, H * H, 'vision.stem.tokens');
 }

@@ -136,10 +136,11 @@ const gradChecks: KernelCheck[] = [
   { adapter: 'mlp' as const, loss: 'infonce' as const, extra: {} },
   { adapter: 'linear' as const, loss: 'siglip' as const, extra: {} },
   { adapter: 'mlp' as const, loss: 'siglip' as const, extra: { vision: { ...TINY.vision, stem: 'conv' as const } } },
+  { adapter: 'residual' as const, loss: 'infonce' as const, extra: {} },
 ].map(({ adapter, loss, extra }) => ({
   kernel: 'model.teacher',
-  name: `teacher ${adapter} adapter (D_t 5${adapter === 'mlp' ? ', hidden 7' : ''}), ${loss}${extra.vision ? ', conv stem' : ''}, B=3 — forward vs float64 reference, grads (vision + adapter) vs FD`,
-  run: (gpu: Gpu) => teacherGradCheck(gpu, teacherConfig({ dim: 5, adapter, hidden: adapter === 'mlp' ? 7 : undefined }, { loss, ...extra }), `${adapter} ${loss}`),
+  name: `teacher ${adapter} adapter (D_t 5${adapter === 'mlp' ? ', hidden 7' : adapter === 'residual' ? ', hidden 7, 2 blocks' : ''}), ${loss}${extra.vision ? ', conv stem' : ''}, B=3 — forward vs float64 reference, grads (vision + adapter) vs FD`,
+  run: (gpu: Gpu) => teacherGradCheck(gpu, teacherConfig({ dim: 5, adapter, hidden: adapter === 'linear' ? undefined : 7, blocks: adapter === 'residual' ? 2 : undefined }, { loss, ...extra }), `${adapter} ${loss}`),
 }));
 
 // ------------------------------------------------------------------------- training: frozen stays

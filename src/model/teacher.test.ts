@@ -6,19 +6,19 @@ import { dot, numericalGradient } from '../testing/finite-diff';
 import type { ClipConfig } from './config';
 import { buildLayout, paramCounts } from './params';
 import { presetConfig } from './registry';
-import { ADAPTER, adapterBackwardRef, adapterForwardRef, gatherRowsRef, teacherLossRef } from './teacher';
+import { ADAPTER, RESIDUAL_OUT, adapterBackwardRef, residualNames, adapterForwardRef, gatherRowsRef, teacherLossRef } from './teacher';
 import { configProblems } from './validate';
 
 const FD = { atol: 1e-8, rtol: 1e-6 };
 
-function cfgOf(adapter: 'linear' | 'mlp', extra: Partial<ClipConfig> = {}): ClipConfig {
+function cfgOf(adapter: 'linear' | 'mlp' | 'residual', extra: Partial<ClipConfig> = {}): ClipConfig {
   return {
     ...presetConfig('separate', {
       vision: { imageSize: 8, patchSize: 4, width: 8, depth: 1, heads: 2, mlpRatio: 2 },
       text: { contextLength: 5, vocabSize: 11, width: 8, depth: 1, heads: 2, mlpRatio: 2 },
       embedDim: 4,
     }),
-    teacher: { dim: 6, adapter, hidden: adapter === 'mlp' ? 5 : undefined },
+    teacher: { dim: 6, adapter, hidden: adapter === 'linear' ? undefined : 5, blocks: adapter === 'residual' ? 2 : undefined },
     ...extra,
   };
 }
@@ -37,7 +37,7 @@ function params(cfg: ClipConfig, seed: number) {
 }
 
 describe('teacher adapter (CPU reference)', () => {
-  for (const adapter of ['linear', 'mlp'] as const) {
+  for (const adapter of ['linear', 'mlp', 'residual'] as const) {
     it(`${adapter}: hand-derived backward matches finite differences (params and input)`, () => {
       const cfg = cfgOf(adapter);
       const { P } = params(cfg, 3);
@@ -46,7 +46,11 @@ describe('teacher adapter (CPU reference)', () => {
       const f = Float64Array.from(randArray(rng, B * 6));
       const w = Float64Array.from(randArray(rng, B * cfg.embedDim));
       const { grads, df } = adapterBackwardRef(cfg, P, f, B, w);
-      const names = adapter === 'linear' ? [ADAPTER.w, ADAPTER.b] : [ADAPTER.fcW, ADAPTER.fcB, ADAPTER.projW, ADAPTER.projB];
+      const names = {
+        linear: [ADAPTER.w, ADAPTER.b],
+        mlp: [ADAPTER.fcW, ADAPTER.fcB, ADAPTER.projW, ADAPTER.projB],
+        residual: [...[0, 1].flatMap((i) => Object.values(residualNames(i))), ...Object.values(RESIDUAL_OUT)],
+      }[adapter];
       expect(Object.keys(grads).sort()).toEqual([...names].sort());
       for (const name of names) {
         const view = P(name);
@@ -64,6 +68,19 @@ describe('teacher adapter (CPU reference)', () => {
       expect(compareArrays(df, fdF, FD).ok).toBe(true);
     });
   }
+
+  it('residual (LLM2CLIP): 4 blocks by default, LN → Linear → GELU → Linear each at the feature width, then LN + Linear', () => {
+    const cfg = cfgOf('residual');
+    const L = buildLayout({ ...cfg, teacher: { dim: 6, adapter: 'residual', hidden: 5 } });
+    expect(L.has('text.adapter.blocks.3.fc.w')).toBe(true);
+    expect(L.has('text.adapter.blocks.4.fc.w')).toBe(false);
+    expect(L.get('text.adapter.blocks.0.fc.w').shape).toEqual([5, 6]);
+    expect(L.get('text.adapter.blocks.0.proj.w').shape).toEqual([6, 5]);
+    expect(L.get(RESIDUAL_OUT.w).shape).toEqual([4, 6]);
+    // Per block 2·6 (LN) + 5·6 + 5 + 6·5 + 6; head 2·6 + 4·6 + 4.
+    expect(paramCounts(L).byModule?.adapter).toBe(4 * (12 + 30 + 5 + 30 + 6) + (12 + 24 + 4));
+    expect(configProblems({ ...cfg, teacher: { dim: 6, adapter: 'residual', blocks: 0 } })[0]).toMatch(/^teacher\.blocks/);
+  });
 
   it('outputs unit-norm embeddings and gathers the right rows', () => {
     const cfg = cfgOf('mlp');

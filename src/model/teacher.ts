@@ -5,18 +5,21 @@
 //   rows (B) i32 ─gather→ f (B, D_t) ─adapter→ y (B, E) ─L2→ text embedding (B, E)
 //   adapter 'linear': y = f·Wᵀ + b                  W (E, D_t)
 //   adapter 'mlp':    y = GELU(f·W1ᵀ + b1)·W2ᵀ + b2  W1 (H, D_t), W2 (E, H)
+//   adapter 'residual' (LLM2CLIP, released): x = f; n times x ← x + GELU(LN(x)·W1ᵀ + b1)·W2ᵀ + b2 (W1 (H, D_t),
+//                     W2 (D_t, H)); then y = LN(x)·Wᵀ + b, W (E, D_t). n = teacher.blocks (default 4).
 //
 // The table lives in its own GPU buffer, outside the parameter arena: AdamW never sees it and no
 // gradient is computed for it (the gathered rows are a tape input, needsGrad = false). The gather is
 // the embedding kernel with T = 1 and a zero position row: out[b] = table[rows[b]] + 0.
 // Adapter parameters are named text.adapter.* so parameter counts file them under the text side.
-import { gelu, l2normalize, linear } from '../engine/ops';
+import { add, gelu, l2normalize, layerNorm, linear } from '../engine/ops';
 import type { Tape, Var } from '../engine/tape';
 import type { InitKind } from '../gpu/arena';
 import type { Gpu } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import { embeddingForward } from '../kernels/embedding';
 import { geluBackwardRef, geluForwardRef } from '../kernels/gelu';
+import { layernormBackwardRef, layernormForwardRef } from '../kernels/layernorm';
 import { l2normBackwardRef, l2normForwardRef } from '../kernels/l2norm';
 import type { ClipConfig, TeacherConfig } from './config';
 import { type ParamGetter, encodeImageRef, lossRef } from './reference';
@@ -25,6 +28,16 @@ export const usesTeacher = (cfg: ClipConfig): cfg is ClipConfig & { teacher: Tea
 
 /** Hidden width of the MLP adapter. */
 export const adapterHidden = (cfg: ClipConfig): number => cfg.teacher?.hidden ?? 4 * cfg.embedDim;
+
+/** Residual MLP blocks of the 'residual' adapter. */
+export const adapterBlocks = (cfg: ClipConfig): number => cfg.teacher?.blocks ?? 4;
+
+/** Parameter names of residual block i of the 'residual' adapter, and of its output head. */
+export const residualNames = (i: number) => {
+  const p = `text.adapter.blocks.${i}`;
+  return { lnG: `${p}.ln.g`, lnB: `${p}.ln.b`, fcW: `${p}.fc.w`, fcB: `${p}.fc.b`, projW: `${p}.proj.w`, projB: `${p}.proj.b` };
+};
+export const RESIDUAL_OUT = { lnG: 'text.adapter.ln_out.g', lnB: 'text.adapter.ln_out.b', w: 'text.adapter.out.w', b: 'text.adapter.out.b' } as const;
 
 export const ADAPTER = {
   w: 'text.adapter.w',
@@ -45,6 +58,24 @@ export function addAdapterParams(cfg: ClipConfig, add: AddParam): void {
   if (t.adapter === 'linear') {
     add(ADAPTER.w, [E, t.dim], { kind: 'normal', std: t.dim ** -0.5 }, true);
     add(ADAPTER.b, [E], zero, false);
+  } else if (t.adapter === 'residual') {
+    const H = adapterHidden(cfg);
+    const n = adapterBlocks(cfg);
+    const one: InitKind = { kind: 'const', value: 1 };
+    for (let i = 0; i < n; i++) {
+      const r = residualNames(i);
+      add(r.lnG, [t.dim], one, false);
+      add(r.lnB, [t.dim], zero, false);
+      add(r.fcW, [H, t.dim], { kind: 'normal', std: t.dim ** -0.5 }, true);
+      add(r.fcB, [H], zero, false);
+      // GPT-2-style residual scaling: each block adds ~(2n)^-½ of a unit-variance update.
+      add(r.projW, [t.dim, H], { kind: 'normal', std: H ** -0.5 * (2 * n) ** -0.5 }, true);
+      add(r.projB, [t.dim], zero, false);
+    }
+    add(RESIDUAL_OUT.lnG, [t.dim], one, false);
+    add(RESIDUAL_OUT.lnB, [t.dim], zero, false);
+    add(RESIDUAL_OUT.w, [E, t.dim], { kind: 'normal', std: t.dim ** -0.5 }, true);
+    add(RESIDUAL_OUT.b, [E], zero, false);
   } else {
     const H = adapterHidden(cfg);
     add(ADAPTER.fcW, [H, t.dim], { kind: 'normal', std: t.dim ** -0.5 }, true);
@@ -59,7 +90,10 @@ export function teacherProblem(cfg: ClipConfig): string | null {
   const t = cfg.teacher;
   if (!t) return null;
   if (!Number.isInteger(t.dim) || t.dim < 1 || t.dim > 16384) return `teacher.dim: must be an integer between 1 and 16384, got ${JSON.stringify(t.dim)}`;
-  if (t.adapter !== 'linear' && t.adapter !== 'mlp') return `teacher.adapter: must be "linear" or "mlp", got ${JSON.stringify(t.adapter)}`;
+  if (t.adapter !== 'linear' && t.adapter !== 'mlp' && t.adapter !== 'residual') {
+    return `teacher.adapter: must be "linear", "mlp" or "residual", got ${JSON.stringify(t.adapter)}`;
+  }
+  if (t.blocks !== undefined && (!Number.isInteger(t.blocks) || t.blocks < 1 || t.blocks > 64)) return `teacher.blocks: must be an integer between 1 and 64, got ${JSON.stringify(t.blocks)}`;
   if (t.hidden !== undefined && (!Number.isInteger(t.hidden) || t.hidden < 1 || t.hidden > 16384)) return `teacher.hidden: must be an integer between 1 and 16384, got ${JSON.stringify(t.hidden)}`;
   if (cfg.sharing.preset !== 'separate' || cfg.sharing.finalLn) {
     return `teacher: a teacher run has no text tower to share weights with — sharing must be "separate" (no shared final LayerNorm), got "${cfg.sharing.preset}"`;
@@ -108,7 +142,20 @@ export function encodeTeacherText(tape: Tape, cfg: ClipConfig, table: FrozenTabl
   embeddingForward(tape.gpu, rows, table.features, table.zeroPos, f.t, B, 1, Dt);
   let y: Var;
   if (t.adapter === 'linear') y = linear(tape, f, tape.param(ADAPTER.w), tape.param(ADAPTER.b), B, Dt, E, 'text.adapter');
-  else {
+  else if (t.adapter === 'residual') {
+    const H = adapterHidden(cfg);
+    const p = (name: string) => tape.param(name);
+    let x = f;
+    for (let i = 0; i < adapterBlocks(cfg); i++) {
+      const r = residualNames(i);
+      const pre = `text.adapter.blocks.${i}`;
+      const h = linear(tape, layerNorm(tape, x, p(r.lnG), p(r.lnB), B, Dt, `${pre}.ln`), p(r.fcW), p(r.fcB), B, Dt, H, `${pre}.fc`);
+      const m = linear(tape, gelu(tape, h, B * H, `${pre}.gelu`), p(r.projW), p(r.projB), B, H, Dt, `${pre}.proj`);
+      x = add(tape, x, m, B * Dt, `${pre}.res`);
+    }
+    const o = layerNorm(tape, x, p(RESIDUAL_OUT.lnG), p(RESIDUAL_OUT.lnB), B, Dt, 'text.adapter.ln_out');
+    y = linear(tape, o, p(RESIDUAL_OUT.w), p(RESIDUAL_OUT.b), B, Dt, E, 'text.adapter.out');
+  } else {
     const H = adapterHidden(cfg);
     const h = linear(tape, f, tape.param(ADAPTER.fcW), tape.param(ADAPTER.fcB), B, Dt, H, 'text.adapter.fc');
     const g = gelu(tape, h, B * H, 'text.adapter.gelu');
@@ -148,6 +195,9 @@ export interface AdapterForward {
   /** MLP only: pre-activation (B, H) and GELU output. */
   h?: M;
   g?: M;
+  /** Residual only: per block its input x (B, D_t), LN stats and output, pre-activation and GELU output; then the head's. */
+  res?: { x: M; ln: { y: M; mean: M; rstd: M }; h: M; g: M }[];
+  out?: { x: M; ln: { y: M; mean: M; rstd: M } };
 }
 
 /** The adapter on features f (B, D_t), in float64. */
@@ -158,7 +208,25 @@ export function adapterForwardRef(cfg: ClipConfig, P: ParamGetter, f: ArrayLike<
   let h: M | undefined;
   let g: M | undefined;
   if (t.adapter === 'linear') y = linearRef(f, B, t.dim, P(ADAPTER.w), E, P(ADAPTER.b));
-  else {
+  else if (t.adapter === 'residual') {
+    const H = adapterHidden(cfg);
+    const D = t.dim;
+    const res: NonNullable<AdapterForward['res']> = [];
+    let x: M = Float64Array.from(f);
+    for (let i = 0; i < adapterBlocks(cfg); i++) {
+      const r = residualNames(i);
+      const ln = layernormForwardRef(x, P(r.lnG), P(r.lnB), B, D);
+      const hh = linearRef(ln.y, B, D, P(r.fcW), H, P(r.fcB));
+      const gg = geluForwardRef(hh);
+      const m = linearRef(gg, B, H, P(r.projW), D, P(r.projB));
+      res.push({ x, ln, h: hh, g: gg });
+      x = x.map((v, j) => v + m[j]);
+    }
+    const ln = layernormForwardRef(x, P(RESIDUAL_OUT.lnG), P(RESIDUAL_OUT.lnB), B, D);
+    y = linearRef(ln.y, B, D, P(RESIDUAL_OUT.w), E, P(RESIDUAL_OUT.b));
+    const { y: emb, norms } = l2normForwardRef(y, B, E);
+    return { y, emb, norms, res, out: { x, ln } };
+  } else {
     const H = adapterHidden(cfg);
     h = linearRef(f, B, t.dim, P(ADAPTER.fcW), H, P(ADAPTER.fcB));
     g = geluForwardRef(h);
@@ -197,6 +265,27 @@ export function adapterBackwardRef(cfg: ClipConfig, P: ParamGetter, f: ArrayLike
   if (t.adapter === 'linear') {
     const r = lin(f, t.dim, P(ADAPTER.w), E, dy);
     return { grads: { [ADAPTER.w]: r.dW, [ADAPTER.b]: r.db }, df: r.dx };
+  }
+  if (t.adapter === 'residual' && fw.res && fw.out) {
+    const D = t.dim;
+    const H = adapterHidden(cfg);
+    const grads: Record<string, M> = {};
+    // Head: y = LN(x)·Wᵀ + b.
+    const o = lin(fw.out.ln.y, D, P(RESIDUAL_OUT.w), E, dy);
+    const lo = layernormBackwardRef(fw.out.x, P(RESIDUAL_OUT.lnG), fw.out.ln.mean, fw.out.ln.rstd, o.dx, B, D);
+    Object.assign(grads, { [RESIDUAL_OUT.w]: o.dW, [RESIDUAL_OUT.b]: o.db, [RESIDUAL_OUT.lnG]: lo.dgamma, [RESIDUAL_OUT.lnB]: lo.dbeta });
+    // Blocks, last first: x_{i+1} = x_i + proj(GELU(fc(LN(x_i)))) ⇒ dx_i = dx_{i+1} + LN-backward(fc-backward(…)).
+    let dx: M = lo.dx;
+    for (let i = fw.res.length - 1; i >= 0; i--) {
+      const s = fw.res[i];
+      const r = residualNames(i);
+      const pj = lin(s.g, H, P(r.projW), D, dx);
+      const fc = lin(s.ln.y, D, P(r.fcW), H, geluBackwardRef(s.h, pj.dx));
+      const ln = layernormBackwardRef(s.x, P(r.lnG), s.ln.mean, s.ln.rstd, fc.dx, B, D);
+      Object.assign(grads, { [r.projW]: pj.dW, [r.projB]: pj.db, [r.fcW]: fc.dW, [r.fcB]: fc.db, [r.lnG]: ln.dgamma, [r.lnB]: ln.dbeta });
+      dx = dx.map((v, j) => v + ln.dx[j]);
+    }
+    return { grads, df: dx };
   }
   const H = adapterHidden(cfg);
   const p = lin(fw.g as M, H, P(ADAPTER.projW), E, dy);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from './config';
 import { PRESET_NAMES, presetConfig } from './registry';
-import { configProblems } from './validate';
+import { configProblems, configProblemsByField } from './validate';
 
 describe('configProblems', () => {
   it('accepts every preset', () => {
@@ -22,6 +22,14 @@ describe('configProblems', () => {
     expect(configProblems({ ...DEFAULT_CONFIG, vision: { ...DEFAULT_CONFIG.vision, stem: 'conv', imageSize: 36, patchSize: 6 } })[0]).toMatch(/power of two/);
     expect(configProblems(null)).toEqual(['config: must be an object']);
     expect(configProblems({ ...DEFAULT_CONFIG, sharing: { preset: '__proto__' } })[0]).toMatch(/^sharing.preset/);
+  });
+
+  it('keys the problems by field for a form (one validation, src/store derives from it)', () => {
+    const c = presetConfig('ms-clip', { vision: { depth: 1 }, text: { depth: 1 } });
+    const by = configProblemsByField(c);
+    expect(by['vision.depth']).toMatch(/conv stem as layer 0/);
+    expect(configProblemsByField(presetConfig('separate', { vision: { parallelBranch: true } }))['vision.parallelBranch']).toMatch(/fuse nowhere/);
+    expect(configProblemsByField(presetConfig('ms-clip'))).toEqual({});
   });
 
   it('reports a sharing spec that cannot resolve', () => {

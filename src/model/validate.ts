@@ -2,13 +2,29 @@
 // exported experiment): types, integer ranges, divisibility, and that the sharing spec resolves. Each
 // message names the field. Ranges are generous (a checkpoint trained on a cluster may be larger than
 // our in-browser defaults) but bounded, so a hostile file cannot ask for a 10^12-element tensor.
-import { SHARING_PRESETS, type ClipConfig } from './config';
+import { SHARING_PRESETS, VISION_STEMS, type ClipConfig } from './config';
+import { branchProblem } from './branch';
+import { usesConvStem } from './stem';
 import { buildLayout } from './params';
 import { teacherProblem } from './teacher';
 
 type Rule = [field: string, value: unknown, min: number, max: number];
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+/**
+ * The same problems keyed by field ("vision.patchSize", "sharing", …) for a form that shows each at its field —
+ * the UI's model validation derives from configProblems through this, never from a second list of rules.
+ */
+export function configProblemsByField(cfg: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of configProblems(cfg)) {
+    const i = p.indexOf(': ');
+    const field = i > 0 ? p.slice(0, i) : 'config';
+    out[field] ??= i > 0 ? p.slice(i + 2) : p;
+  }
+  return out;
+}
 
 /** Every problem of `cfg`, as "field: message" strings (empty when it builds). */
 export function configProblems(cfg: unknown): string[] {
@@ -43,7 +59,7 @@ export function configProblems(cfg: unknown): string[] {
     if (typeof value !== 'number' || !(value > 0 && value <= 16)) out.push(`${field}: must be a number in (0, 16], got ${JSON.stringify(value)}`);
   }
   if (v.pool !== 'cls' && v.pool !== 'mean') out.push(`vision.pool: must be "cls" or "mean", got ${JSON.stringify(v.pool)}`);
-  if (v.stem !== undefined && v.stem !== 'patch' && v.stem !== 'conv') out.push(`vision.stem: must be "patch" or "conv", got ${JSON.stringify(v.stem)}`);
+  if (v.stem !== undefined && !VISION_STEMS.includes(v.stem)) out.push(`vision.stem: must be one of ${VISION_STEMS.join(', ')}; got ${JSON.stringify(v.stem)}`);
   if (v.parallelBranch !== undefined && typeof v.parallelBranch !== 'boolean') out.push('vision.parallelBranch: must be true or false');
   if (typeof t.causal !== 'boolean') out.push('text.causal: must be true or false');
   if (c.loss !== 'infonce' && c.loss !== 'siglip') out.push(`loss: must be "infonce" or "siglip", got ${JSON.stringify(c.loss)}`);
@@ -55,8 +71,11 @@ export function configProblems(cfg: unknown): string[] {
   if (cc.vision.imageSize % cc.vision.patchSize !== 0) out.push(`vision.patchSize: ${cc.vision.patchSize} must divide the image size ${cc.vision.imageSize}`);
   if (cc.vision.width % cc.vision.heads !== 0) out.push(`vision.heads: ${cc.vision.heads} must divide the vision width ${cc.vision.width}`);
   if (cc.text.width % cc.text.heads !== 0) out.push(`text.heads: ${cc.text.heads} must divide the text width ${cc.text.width}`);
-  if (cc.vision.stem === 'conv' && !(cc.vision.patchSize >= 2 && Number.isInteger(Math.log2(cc.vision.patchSize)))) {
+  if (usesConvStem(cc.vision) && !(cc.vision.patchSize >= 2 && Number.isInteger(Math.log2(cc.vision.patchSize)))) {
     out.push(`vision.patchSize: the conv stem (Early Specialization) needs a power of two ≥ 2, got ${cc.vision.patchSize}`);
+  }
+  if (cc.vision.stem === 'conv' && cc.vision.depth < 2) {
+    out.push('vision.depth: with the conv stem as layer 0 (Early Specialization as released) the tower needs ≥ 2 layers (stem + 1 transformer block)');
   }
   if (cc.teacher !== undefined && (typeof cc.teacher !== 'object' || cc.teacher === null)) out.push('teacher: must be an object {dim, adapter, hidden?}');
   else {
@@ -67,6 +86,8 @@ export function configProblems(cfg: unknown): string[] {
   try {
     const L = buildLayout(cc);
     if (L.totalElements > 256 * 1024 * 1024) out.push(`model: ${L.totalElements.toLocaleString()} parameters is more than a browser tab can hold (limit 268M)`);
+    const bp = branchProblem(cc);
+    if (bp) out.push(bp);
   } catch (e) {
     out.push(`sharing: ${e instanceof Error ? e.message : String(e)}`);
   }

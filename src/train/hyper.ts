@@ -1,4 +1,5 @@
 // Training hyper-parameters with defaults and validation (messages name the field).
+import type { GroupMults } from '../kernels/optimizer';
 
 export interface TrainHyper {
   batchSize: number;
@@ -18,6 +19,18 @@ export interface TrainHyper {
   evalEvery: number;
   /** Checkpoint every N steps (0 = off). */
   checkpointEvery: number;
+  /**
+   * Per-group optimiser multipliers (MS-CLIP's LR_SHARE / WD_SHARE, src/kernels/optimizer.ts OPTIM_GROUPS):
+   * a group steps with lr·lrMult… and decays with weightDecay·wdMult…. Groups: `Shared` = decaying weights both
+   * towers read, `Specific` = decaying weights of one tower, `NoDecay` = gains, biases, embeddings, logit scale
+   * (shared or not). Defaults 1 / 1 / 1 and wd 1 / 1 / 0: plain AdamW.
+   */
+  lrMultShared: number;
+  wdMultShared: number;
+  lrMultSpecific: number;
+  wdMultSpecific: number;
+  lrMultNoDecay: number;
+  wdMultNoDecay: number;
 }
 
 export const DEFAULT_HYPER: TrainHyper = {
@@ -34,6 +47,12 @@ export const DEFAULT_HYPER: TrainHyper = {
   logEvery: 10,
   evalEvery: 100,
   checkpointEvery: 200,
+  lrMultShared: 1,
+  wdMultShared: 1,
+  lrMultSpecific: 1,
+  wdMultSpecific: 1,
+  lrMultNoDecay: 1,
+  wdMultNoDecay: 0,
 };
 
 type Rule = { min: number; max: number; int?: boolean };
@@ -51,7 +70,25 @@ export const HYPER_RULES: Record<keyof TrainHyper, Rule> = {
   logEvery: { min: 1, max: 100_000, int: true },
   evalEvery: { min: 0, max: 1_000_000, int: true },
   checkpointEvery: { min: 0, max: 1_000_000, int: true },
+  lrMultShared: { min: 0, max: 100 },
+  wdMultShared: { min: 0, max: 100 },
+  lrMultSpecific: { min: 0, max: 100 },
+  wdMultSpecific: { min: 0, max: 100 },
+  lrMultNoDecay: { min: 0, max: 100 },
+  wdMultNoDecay: { min: 0, max: 100 },
 };
+
+/**
+ * The per-group multipliers in the optimizer's order (OPTIM_GROUPS: noDecay, specific, shared); fields missing
+ * from an older checkpoint or experiment file take the defaults (plain AdamW).
+ */
+export function groupMults(h: Partial<TrainHyper>): { lrMult: GroupMults; wdMult: GroupMults } {
+  const d = { ...DEFAULT_HYPER, ...h };
+  return {
+    lrMult: [d.lrMultNoDecay, d.lrMultSpecific, d.lrMultShared],
+    wdMult: [d.wdMultNoDecay, d.wdMultSpecific, d.wdMultShared],
+  };
+}
 
 /** Field → message for every invalid field (empty when valid). */
 export function validateHyper(h: Partial<Record<keyof TrainHyper, unknown>>): Partial<Record<keyof TrainHyper, string>> {

@@ -10,7 +10,7 @@ import type { Tensor } from '../gpu/tensor';
 import { attentionProbs } from '../kernels/attention';
 import type { Tap } from '../model/block';
 import { encodeImage, encodeText } from '../model/clip';
-import { numPatches } from '../model/config';
+import { firstVisionBlock, numPatches } from '../model/config';
 import type { AttentionItem, AttentionPayload } from './types';
 import type { Trainer } from './trainer';
 
@@ -54,7 +54,9 @@ async function runTower(
     });
     const probs: Float32Array[] = [];
     const pooled: Float32Array[] = [];
+    // Layers without a transformer block (vision layer 0 when the conv stem is that layer) leave holes: skip them.
     for (let l = 0; l < probsT.length; l++) {
+      if (!probsT[l]) continue;
       probs.push(await gpu.read(probsT[l]));
       pooled.push(poolRows(await gpu.read(blocks[l]), d.N, d.T, d.C, pool));
     }
@@ -119,12 +121,15 @@ export async function probeAttention(trainer: Trainer, prep: Prepared, n = 16, s
 
   const statsImage = img.probs.map((p) => attentionStats(p, N, v.heads, Tv, { poolIndex: 'cls', grid }));
   const statsText = txt.probs.map((p) => attentionStats(p, N, t.heads, Tt, { poolIndex: eot, validLen: lengths, causal: t.causal }));
-  const depth = Math.min(v.depth, t.depth);
+  // Vision entry j is layer j + vFirst (MS-CLIP's released ES: layer 0 is the conv stem, no attention): pair it
+  // with text layer j + vFirst, so shared layers line up.
+  const vFirst = firstVisionBlock(v);
+  const depth = Math.min(v.depth, t.depth) - vFirst;
   const ckaPerLayer: number[] = [];
   const mixingPerLayer: (number | null)[] = [];
   for (let l = 0; l < depth; l++) {
-    ckaPerLayer.push(linearCka(img.pooled[l], txt.pooled[l], N, v.width, t.width));
-    mixingPerLayer.push(v.width === t.width ? modalityMixingNmi(img.pooled[l], txt.pooled[l], N, v.width) : null);
+    ckaPerLayer.push(linearCka(img.pooled[l], txt.pooled[l + vFirst], N, v.width, t.width));
+    mixingPerLayer.push(v.width === t.width ? modalityMixingNmi(img.pooled[l], txt.pooled[l + vFirst], N, v.width) : null);
   }
 
   const items: AttentionItem[] = [];
@@ -158,11 +163,11 @@ export async function probeAttention(trainer: Trainer, prep: Prepared, n = 16, s
   return {
     step: trainer.step,
     n: N,
-    vision: { layers: v.depth, heads: v.heads, grid },
+    vision: { layers: v.depth - vFirst, heads: v.heads, grid },
     text: { layers: t.depth, heads: t.heads, contextLength: Tt },
     statsImage,
     statsText,
-    transfer: attentionTransfer(statsImage, statsText),
+    transfer: attentionTransfer(statsImage, statsText.slice(vFirst)),
     ckaPerLayer,
     mixingPerLayer,
     items,

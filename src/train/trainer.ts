@@ -11,11 +11,12 @@ import { adamw, gradNorm, lrAt, numPartials } from '../kernels/optimizer';
 import { clipLoss, encodeImage, encodeText } from '../model/clip';
 import type { ClipConfig } from '../model/config';
 import { type ModelInstance, createModel } from '../model/instance';
+import { logitScaleClamp } from '../model/params';
 import { type FrozenTable, destroyFrozen, encodeTeacherText, uploadFrozen } from '../model/teacher';
 import { teacherTable } from './teacher-tables';
 import recordCode from '../../shaders/record_metrics.wgsl?raw';
 import { type CheckpointMeta, readCheckpoint, writeCheckpoint } from './checkpoint';
-import type { TrainHyper } from './hyper';
+import { type TrainHyper, groupMults } from './hyper';
 
 const recordShader = { name: 'record_metrics', code: recordCode };
 
@@ -108,13 +109,15 @@ export class Trainer {
     const step = this.step + 1;
     const lr = lrAt(step, { lr: hyper.lr, warmup: hyper.warmup, total: hyper.steps, minLr: hyper.minLr });
     gradNorm(gpu, arena.flat('grads'), this.partials, this.stats, n, hyper.gradClip);
-    adamw(gpu, arena.flat('params'), arena.flat('grads'), arena.flat('m'), arena.flat('v'), arena.decayMask, this.stats, n, {
+    adamw(gpu, arena.flat('params'), arena.flat('grads'), arena.flat('m'), arena.flat('v'), arena.groupMask, this.stats, n, {
       lr,
       beta1: hyper.beta1,
       beta2: hyper.beta2,
       eps: hyper.eps,
       weightDecay: hyper.weightDecay,
       step,
+      ...groupMults(hyper),
+      clamp: logitScaleClamp(cfg, arena.layout),
     });
     // A skipped step must leave no trace: undo its BatchNorm running-stat update too.
     if (bufs && this.bufBackup) restoreIfSkipped(gpu, this.stats, this.bufBackup, bufs.flat(), bufs.layout.totalElements);

@@ -1,6 +1,7 @@
 // The configurations checked for PyTorch parity (python/tests, e2e/torch-parity.spec.ts): every preset as
 // registered, plus variants that reach what the presets leave out (SigLIP, mean pooling, unequal towers,
-// a non-causal text tower, a shared final LayerNorm in a custom matrix, a patch-4 MS-CLIP with two fusions).
+// a non-causal text tower, a shared final LayerNorm in a custom matrix, a patch-4 MS-CLIP with two fusions,
+// MS-CLIP with our stem variant 'conv-plus-layer0').
 import type { ClipConfig } from '../../../src/model/config';
 import { PRESET_NAMES, presetConfig } from '../../../src/model/registry';
 
@@ -23,6 +24,8 @@ export function parityCases(): ParityCase[] {
       cfg: presetConfig('separate', { vision: { width: 48, depth: 2, heads: 3, mlpRatio: 2 }, text: { depth: 3, causal: false }, embedDim: 32 }),
     },
     { name: 'custom+finalLn', cfg: presetConfig('custom', { sharing: { finalLn: true } }) },
+    // Ours: the conv stem replacing only the patch embedding, an unshared vision block 0 after it.
+    { name: 'ms-clip+layer0', cfg: presetConfig('ms-clip', { vision: { stem: 'conv-plus-layer0' } }) },
     { name: 'ms-clip+p4', cfg: presetConfig('ms-clip', { vision: { patchSize: 4, imageSize: 16, depth: 5 }, text: { depth: 5 } }) },
   ];
   return [...presets, ...variants].map((c, i) => ({ ...c, B: 4, seed: 100 + i }));

@@ -13,6 +13,13 @@ const FIELDS: { key: keyof TrainHyper; label: string; step?: number | 'any' }[] 
   { key: 'steps', label: 'steps' },
   { key: 'warmup', label: 'warmup steps' },
   { key: 'weightDecay', label: 'weight decay', step: 'any' },
+  // Per-group multipliers (MS-CLIP's LR_SHARE / WD_SHARE): shared weights, one tower's weights, gains/biases/embeddings.
+  { key: 'lrMultShared', label: 'lr × shared', step: 'any' },
+  { key: 'wdMultShared', label: 'wd × shared', step: 'any' },
+  { key: 'lrMultSpecific', label: 'lr × modality-specific', step: 'any' },
+  { key: 'wdMultSpecific', label: 'wd × modality-specific', step: 'any' },
+  { key: 'lrMultNoDecay', label: 'lr × no-decay', step: 'any' },
+  { key: 'wdMultNoDecay', label: 'wd × no-decay', step: 'any' },
   { key: 'evalEvery', label: 'eval every' },
   { key: 'logEvery', label: 'log every' },
 ];
