@@ -13,7 +13,7 @@ export interface VisionConfig {
   depth: number;
   heads: number;
   mlpRatio: number;
-  /** Pooling of the final tokens: the CLS token (CLIP) or the mean of the patch tokens (our option). */
+  /** Pooling of the final tokens: the CLS token (CLIP) or the mean of ALL final tokens, CLS included (our option; the kernel, the reference and the probe agree). */
   pool: 'cls' | 'mean';
   /**
    * Input stem: 'patch' = CLIP's linear patch embedding; 'conv' = MS-CLIP's Early Specialization as released

@@ -6,6 +6,7 @@ import { Tape } from '../engine/tape';
 import type { Gpu } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import { copy, fill } from '../kernels/elementwise';
+import { recordMetrics } from '../kernels/metrics';
 import { restoreIfSkipped } from '../kernels/restore';
 import { adamw, gradNorm, lrAt, numPartials } from '../kernels/optimizer';
 import { clipLoss, encodeImage, encodeText } from '../model/clip';
@@ -14,11 +15,9 @@ import { type ModelInstance, createModel } from '../model/instance';
 import { logitScaleClamp } from '../model/params';
 import { type FrozenTable, destroyFrozen, encodeTeacherText, uploadFrozen } from '../model/teacher';
 import { teacherTable } from './teacher-tables';
-import recordCode from '../../shaders/record_metrics.wgsl?raw';
 import { type CheckpointMeta, readCheckpoint, writeCheckpoint } from './checkpoint';
 import { type TrainHyper, groupMults } from './hyper';
 
-const recordShader = { name: 'record_metrics', code: recordCode };
 
 export type { BatchData };
 
@@ -121,12 +120,7 @@ export class Trainer {
     });
     // A skipped step must leave no trace: undo its BatchNorm running-stat update too.
     if (bufs && this.bufBackup) restoreIfSkipped(gpu, this.stats, this.bufBackup, bufs.flat(), bufs.layout.totalElements);
-    gpu.run({
-      shader: recordShader,
-      bindings: [loss.t, this.stats, arena.param('logit_scale'), this.hist],
-      uniforms: [this.pending.length],
-      grid: 1,
-    });
+    recordMetrics(gpu, loss.t, this.stats, arena.param('logit_scale'), this.hist, this.pending.length);
     gpu.flush();
     this.pending.push({ step, lr });
     this.step = step;
