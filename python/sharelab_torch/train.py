@@ -36,6 +36,7 @@ import torch.distributed as dist
 from . import checkpoint as ckpt
 from .checkpoint import DEFAULT_HYPER
 from .config import preset_config, with_defaults
+from .augment import DEFAULT_AUGMENT
 from .data import PairDataset, Sampler, open_source
 from .model import ShareClip
 from .optim import lr_at, make_optimizer
@@ -68,6 +69,7 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     h.add_argument("--grad-clip", type=float, default=None, help="global grad-norm clip (0 = off)")
     h.add_argument("--log-every", type=int, default=None)
     h.add_argument("--checkpoint-every", type=int, default=None, help="0 = only at the end")
+    h.add_argument("--augment", action="store_true", help="seeded random resized crop + flip (not when a caption names left/right), as the browser's augment option (src/data/augment.ts)")
     h.add_argument("--seed", type=int, default=None, help="initial weights (bit-identical to the browser's for the same seed) and data order (default: the experiment's first seed, the checkpoint's, else 0)")
     r = p.add_argument_group("runtime")
     r.add_argument("--spawn", type=int, default=0, help="start N local processes (torch.multiprocessing) instead of torchrun")
@@ -124,15 +126,16 @@ def free_port() -> int:
 class _StepBatches:
     """Batch sampler: this rank's (item, caption) list for every step from `start` to `steps`."""
 
-    def __init__(self, sampler: Sampler, start: int, steps: int, rank: int, world: int) -> None:
+    def __init__(self, sampler: Sampler, start: int, steps: int, rank: int, world: int, keyed: bool = False) -> None:
         self.sampler, self.start, self.steps, self.rank, self.world = sampler, start, steps, rank, world
+        self.keyed = keyed  # rows carry (step, slot) for the seeded augmentation
 
     def __len__(self) -> int:
         return max(0, self.steps - self.start)
 
     def __iter__(self):
         for s in range(self.start, self.steps):
-            yield self.sampler.batch(s, self.rank, self.world)
+            yield self.sampler.keyed_batch(s, self.rank, self.world) if self.keyed else self.sampler.batch(s, self.rank, self.world)
 
 
 def resolve_config(a: argparse.Namespace) -> tuple[dict[str, Any], Optional[ckpt.Checkpoint]]:
@@ -221,8 +224,8 @@ def _train(rank: int, world: int, device: torch.device, a: argparse.Namespace) -
     T, S = cfg["text"]["contextLength"], cfg["vision"]["imageSize"]
     sampler = Sampler([len(it.captions) for it in items], a.batch_size, a.seed)
     loader = torch.utils.data.DataLoader(
-        PairDataset(items, tok, S, T),
-        batch_sampler=_StepBatches(sampler, step0, a.steps, rank, world),
+        PairDataset(items, tok, S, T, augment=DEFAULT_AUGMENT if a.augment else None, seed=a.seed),
+        batch_sampler=_StepBatches(sampler, step0, a.steps, rank, world, keyed=a.augment),
         num_workers=a.workers,
         pin_memory=device.type == "cuda",
         persistent_workers=False,
