@@ -38,6 +38,9 @@ DEFAULT_HYPER: dict[str, Any] = {
     "logEvery": 10,
     "evalEvery": 100,
     "checkpointEvery": 200,
+    "augment": 0,
+    "keepBest": 0,
+    "earlyStop": 0,
 }
 
 

@@ -69,7 +69,7 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     h.add_argument("--grad-clip", type=float, default=None, help="global grad-norm clip (0 = off)")
     h.add_argument("--log-every", type=int, default=None)
     h.add_argument("--checkpoint-every", type=int, default=None, help="0 = only at the end")
-    h.add_argument("--augment", action="store_true", help="seeded random resized crop + flip (not when a caption names left/right), as the browser's augment option (src/data/augment.ts)")
+    h.add_argument("--augment", action="store_const", const=1, default=None, help="seeded random resized crop + flip (not when a caption names left/right), as the browser's augment option (src/data/augment.ts)")
     h.add_argument("--seed", type=int, default=None, help="initial weights (bit-identical to the browser's for the same seed) and data order (default: the experiment's first seed, the checkpoint's, else 0)")
     r = p.add_argument_group("runtime")
     r.add_argument("--spawn", type=int, default=0, help="start N local processes (torch.multiprocessing) instead of torchrun")
@@ -95,6 +95,8 @@ def fill_defaults(a: argparse.Namespace, hyper: dict[str, Any], seed: Optional[i
     for key, attr in _HYPER_ARGS.items():
         if getattr(a, attr) is None:
             setattr(a, attr, hyper.get(key, DEFAULT_HYPER[key]))
+    if a.augment is None:
+        a.augment = int(hyper.get("augment", DEFAULT_HYPER["augment"]))
     if a.seed is None:
         a.seed = int(seed) if seed is not None else 0
 
@@ -114,6 +116,10 @@ def hyper_of(a: argparse.Namespace) -> dict[str, Any]:
         "logEvery": a.log_every,
         "evalEvery": 0,
         "checkpointEvery": a.checkpoint_every,
+        "augment": a.augment,
+        # No validation here (evalEvery 0): nothing to keep the best of or to stop on.
+        "keepBest": 0,
+        "earlyStop": 0,
     }
 
 
@@ -225,7 +231,7 @@ def _train(rank: int, world: int, device: torch.device, a: argparse.Namespace) -
     sampler = Sampler([len(it.captions) for it in items], a.batch_size, a.seed)
     loader = torch.utils.data.DataLoader(
         PairDataset(items, tok, S, T, augment=DEFAULT_AUGMENT if a.augment else None, seed=a.seed),
-        batch_sampler=_StepBatches(sampler, step0, a.steps, rank, world, keyed=a.augment),
+        batch_sampler=_StepBatches(sampler, step0, a.steps, rank, world, keyed=bool(a.augment)),
         num_workers=a.workers,
         pin_memory=device.type == "cuda",
         persistent_workers=False,

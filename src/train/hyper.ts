@@ -18,6 +18,12 @@ export interface TrainHyper {
   evalEvery: number;
   /** Checkpoint every N steps (0 = off). */
   checkpointEvery: number;
+  /** 1: seeded image augmentation (random resized crop, flip unless a caption names left/right; src/data/augment.ts). */
+  augment: number;
+  /** 1: the run ends with the weights of its best validation loss (a GPU copy kept at each improvement; src/train/best.ts). */
+  keepBest: number;
+  /** Early stopping: end the run after this many evaluations without a better validation loss (0 = off). */
+  earlyStop: number;
 }
 
 export const DEFAULT_HYPER: TrainHyper = {
@@ -34,6 +40,10 @@ export const DEFAULT_HYPER: TrainHyper = {
   logEvery: 10,
   evalEvery: 100,
   checkpointEvery: 200,
+  // Off by default: the built-in runs (and every study in experiments/) stay as they were.
+  augment: 0,
+  keepBest: 0,
+  earlyStop: 0,
 };
 
 type Rule = { min: number; max: number; int?: boolean };
@@ -51,6 +61,9 @@ export const HYPER_RULES: Record<keyof TrainHyper, Rule> = {
   logEvery: { min: 1, max: 100_000, int: true },
   evalEvery: { min: 0, max: 1_000_000, int: true },
   checkpointEvery: { min: 0, max: 1_000_000, int: true },
+  augment: { min: 0, max: 1, int: true },
+  keepBest: { min: 0, max: 1, int: true },
+  earlyStop: { min: 0, max: 1000, int: true },
 };
 
 /** Field → message for every invalid field (empty when valid). */
