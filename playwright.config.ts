@@ -7,7 +7,7 @@ const PORT = Number(process.env.E2E_PORT ?? 5181);
 // server, so no spec waits on hundreds of modules being transformed on the fly (a fresh clone's first page
 // load) and every page load is a few bundles, not one request per module. Unset (a single spec while
 // editing): the dev server, so a rerun sees the edit without a rebuild.
-const BUILT = !!process.env.E2E_BUILT;
+const BUILT = !!process.env.E2E_BUILT && process.env.E2E_BUILT !== '0';
 const DIST = 'node_modules/.sharelab-e2e-dist';
 // E2E_WORKERS: browser contexts in parallel (default 1; see scripts/test.mjs for what was measured).
 const WORKERS = Number(process.env.E2E_WORKERS ?? 1);
