@@ -127,7 +127,7 @@ async function heapProbe(page: Page) {
     const page0 = ((await cdp.send('Runtime.getHeapUsage').catch(() => ({ usedSize: 0 }))) as { usedSize: number }).usedSize;
     const heaps: Record<string, number> = {};
     for (const [sid, url] of workers) {
-      const kind = url.includes('ingest/worker') ? 'upload' : url.includes('train/worker') ? 'train' : 'other';
+      const kind = url.includes('ingest/worker') ? 'upload' : url.includes('worker/main') ? 'train' : 'other';
       heaps[kind] = Math.max(heaps[kind] ?? 0, (await ask(sid)).usedSize);
     }
     return { page: page0, upload: heaps.upload ?? 0, train: heaps.train ?? 0 };

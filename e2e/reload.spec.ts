@@ -1,7 +1,8 @@
 // Reload survival: a reload mid-run brings back the runs, their metric history and charts; the
 // finished run's model is re-attached from its stored checkpoint so retrieval works; the interrupted
 // run resumes from its last checkpoint and ends on the SAME curve as an uninterrupted twin (same
-// preset, same seed) bit for bit.
+// preset, same seed) bit for bit. The retrieval picker shows the same run after the reload as before,
+// and never the interrupted twin (which cannot answer): it waits until the finished run's model is back.
 import { mkdirSync } from 'node:fs';
 import { type Page, expect, test } from '@playwright/test';
 import { curves, hashUrl, idbAll, tinyExperiment, watchConsole } from './support';
@@ -17,10 +18,10 @@ const RUN = tinyExperiment({
   ],
 });
 
-/** Status and stored-checkpoint step of each run as saved in IndexedDB right now. */
+/** Status and stored-checkpoint step of each run, then the retrieval picker's choice, as saved in IndexedDB right now. */
 const savedState = async (page: Page) => {
-  const [v] = await idbAll<{ order: string[]; runs: Record<string, { status: string; checkpointStep?: number }> }>(page, 'sharelab-session', 'kv');
-  return v ? v.order.map((id) => `${v.runs[id].status}@${v.runs[id].checkpointStep ?? '-'}`) : [];
+  const [v] = await idbAll<{ order: string[]; runs: Record<string, { status: string; checkpointStep?: number }>; picks?: { retrieval?: string } }>(page, 'sharelab-session', 'kv');
+  return v ? [...v.order.map((id) => `${v.runs[id].status}@${v.runs[id].checkpointStep ?? '-'}`), `pick:${v.picks?.retrieval ?? '-'}`] : [];
 };
 
 test('a reload mid-run restores runs, history and models; the interrupted run resumes on the same curve', async ({ page }) => {
@@ -35,11 +36,16 @@ test('a reload mid-run restores runs, history and models; the interrupted run re
   // The twin has stored a checkpoint (every 30 steps), and is still running (300 steps leave time to reload).
   const twinCkpt = rows.nth(1).getByRole('button', { name: /^Download checkpoint/ });
   await expect.poll(async () => Number(/step (\d+)/.exec((await twinCkpt.getAttribute('title')) ?? '')?.[1] ?? 0), { timeout: 180_000 }).toBeGreaterThanOrEqual(30);
+  // The finished run is the only one retrieval can ask; choosing it saves the choice with the session.
+  const picker = page.getByTestId('retrieval-run');
+  await expect(picker.locator('option')).toHaveCount(1);
+  const picked = await picker.inputValue();
+  await picker.selectOption(picked);
   // The session is saved (debounced) within a couple of seconds: wait until storage has both runs' state.
   await expect
     .poll(async () => {
-      const [a, b] = await savedState(page);
-      return a === 'done@300' && /^running@[1-9]\d+$/.test(b ?? '');
+      const [a, b, pick] = await savedState(page);
+      return a === 'done@300' && /^running@[1-9]\d+$/.test(b ?? '') && pick === `pick:${picked}`;
     }, { timeout: 30_000 })
     .toBe(true);
   const before = await curves(page);
@@ -59,7 +65,9 @@ test('a reload mid-run restores runs, history and models; the interrupted run re
   await page.waitForTimeout(1000);
   await page.screenshot({ path: `${SCREENS}/restored.png`, fullPage: true });
 
-  // The finished run's model came back: retrieval answers.
+  // The finished run's model came back (the picker offers it once re-attached, the same run as before): retrieval answers.
+  await expect(picker).toHaveValue(picked, { timeout: 120_000 });
+  await expect(picker.locator('option')).toHaveCount(1);
   await page.getByTestId('retrieval-text').fill('a small red circle');
   await page.getByRole('button', { name: 'Find images' }).click();
   await expect(page.getByTestId('retrieval-results').locator('li')).toHaveCount(5, { timeout: 60_000 });

@@ -1,5 +1,5 @@
-// `npm test`: every test — unit (vitest, Node), the PyTorch bridge (python/), browser (Playwright,
-// system Chromium), and the headless experiment runner. The browser tests run against a production build
+// `npm test`: every test — unit (vitest, Node), browser (Playwright, system Chromium), the PyTorch
+// bridge (python/), and the headless experiment runner. The browser tests run against a production build
 // served by `vite preview` (E2E_BUILT, see playwright.config.ts): no spec waits on the dev server
 // transforming modules on the fly. Each phase's wall time is printed at the end (where the time goes).
 import { spawnSync } from 'node:child_process';
@@ -23,8 +23,11 @@ const timed = (name, f) => {
 const run = (args, extraEnv = {}) => spawnSync('npx', ['--no-install', ...args], { stdio: 'inherit', env: { ...env, ...extraEnv } }).status ?? 1;
 const extra = process.argv.slice(2);
 const unit = timed('vitest', () => run(['vitest', 'run', ...extra]));
-// The PyTorch bridge (python/): parity with our checkpoints and forward, DDP 1-vs-2 processes. Needs
-// Debian's python3-torch; without it a newcomer's `npm test` says so and skips, CI (CI=1) fails.
+// E2E_BUILT=0 in the environment keeps the dev server (e.g. to reproduce a dev-only problem).
+const e2e = timed('playwright', () => run(['playwright', 'test'], { E2E_BUILT: process.env.E2E_BUILT ?? '1' }));
+// The PyTorch bridge (python/): parity with our checkpoints and forward, DDP 1-vs-2 processes. After
+// the browser tests: test_parity_wgsl.py re-checks the WGSL dump e2e/torch-parity.spec.ts writes, and
+// would skip if it ran first. Needs Debian's python3-torch; without it a newcomer's `npm test` says so and skips, CI (CI=1) fails.
 const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch, numpy, PIL'], { stdio: 'ignore' }).status === 0;
 let py = 0;
 if (hasTorch) py = timed('python', () => spawnSync('/usr/bin/python3', ['-m', 'unittest', 'discover', '-s', 'python/tests'], { stdio: 'inherit', env }).status ?? 1);
@@ -32,8 +35,6 @@ else {
   console.error('\n!! SKIPPED the PyTorch bridge tests: /usr/bin/python3 has no torch/numpy/PIL (apt-get install python3-torch python3-numpy python3-pil)\n');
   if (process.env.CI) py = 1;
 }
-// E2E_BUILT=0 in the environment keeps the dev server (e.g. to reproduce a dev-only problem).
-const e2e = timed('playwright', () => run(['playwright', 'test'], { E2E_BUILT: process.env.E2E_BUILT ?? '1' }));
 // The headless experiment runner end to end (2 tiny runs): it must write its four outputs.
 const exp = timed('experiment smoke', () => spawnSync('node', ['scripts/experiment.mjs', 'experiments/smoke.json', '--out', 'test-results/experiment'], { stdio: 'inherit', env }).status ?? 1);
 console.log(`\nwall time per phase: ${phases.map(([n, s, rc]) => `${n} ${s.toFixed(0)} s${rc ? ' (failed)' : ''}`).join(' · ')}`);

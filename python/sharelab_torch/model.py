@@ -110,7 +110,7 @@ class ShareClip(nn.Module):
 
     @torch.no_grad()
     def reset_parameters(self, seed: Optional[int] = None) -> None:
-        """Init as the browser: with a seed, bit-identical to createModel(cfg, seed) (src/engine/rng.ts);
+        """Init as the browser: with a seed, bit-identical to createModel(cfg, seed) (src/util/rng.ts);
         without one, the same distributions from torch's generator."""
         if seed is not None:
             from .rng import initial_values

@@ -1,4 +1,4 @@
-"""The browser's seeded generator (src/engine/rng.ts, mulberry32 + Box–Muller) bit for bit, so a seed means the
+"""The browser's seeded generator (src/util/rng.ts, mulberry32 + Box–Muller) bit for bit, so a seed means the
 same initial weights and the same data order in PyTorch as in the playground."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 import { describeSize, formatCI, hitsAtK, multiBootstrap, pairedMultiBootstrap, quantileSorted } from './bootstrap';
 
 const matrix = (S: number, E: number, f: (s: number, e: number) => number) =>

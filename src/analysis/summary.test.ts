@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 import type { RunResultJson } from '../experiment/main';
 import type { EvalMetrics } from '../train/evaluate';
 import { hitsAtK, pairedMultiBootstrap } from './bootstrap';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 import { umap2 } from './umap';
 
 /** n points around each of `k` well-separated centres in D dims (unit-normalised like embeddings). */

@@ -2,7 +2,7 @@
 // and seed give the same map. The embedding map offers it beside PCA: PCA keeps global distances
 // (the modality gap stays visible), UMAP keeps local neighbourhoods (clusters of similar items).
 import { UMAP } from 'umap-js';
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 
 export interface UmapOptions {
   /** Seed of the layout's PRNG (initialisation, negative sampling, the NN-descent trees). Default 0. */

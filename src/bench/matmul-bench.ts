@@ -1,7 +1,7 @@
 // Matmul throughput: ours (each kernel variant) vs tfjs-webgpu vs onnxruntime-web on the shapes of
 // ShareLab's small models and on squares. Implementations are interleaved within each repetition
 // (rotating which goes first), each sample submits `opsPerSample` products and awaits completion.
-import { Rng, randArray } from '../engine/rng';
+import { Rng, randArray } from '../util/rng';
 import type { Dispatch, Gpu } from '../gpu/runtime';
 import { Gpu as GpuClass } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';

@@ -4,7 +4,7 @@
 // O(B·T·C) or O(B·D). tfjs: peak bytes of live tensors during one forward+backward (tf.profile), inputs
 // included, and its buffer pool afterwards (tf.memory().numBytesAllocatedInGPU).
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, randArray } from '../engine/rng';
+import { Rng, randArray } from '../util/rng';
 import type { Gpu } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import { type AttnDims, attentionBackward, attentionForward } from '../kernels/attention';

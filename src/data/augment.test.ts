@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 import { DEFAULT_AUGMENT, applyCrop, augmentParams, namesSide } from './augment';
 import { Batcher } from './batcher';
 import { generateBuiltin } from './builtin/generate';

@@ -5,7 +5,7 @@
 // Everything depends only on (seed, step, slot): a resumed run sees the same augmented batches, and the
 // PyTorch twin (python/sharelab_torch/augment.py) draws the same numbers and computes the same pixels,
 // bit for bit (only +, −, ×, ÷, sqrt and floor: no exp/log whose last bit may differ between libms).
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 
 export interface AugmentOptions {
   /** Crop area as a fraction of the image, drawn uniformly in [minScale, maxScale]. */

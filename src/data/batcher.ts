@@ -5,7 +5,7 @@
 // Captions are tokenised once up front. With `augment`, each image of a batch is a seeded random
 // resized crop (and flip, unless a caption names left/right) keyed by (seed, step, slot): see augment.ts.
 
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 import { type AugmentOptions, applyCrop, augmentParams, namesSide } from './augment';
 import { type Images, copyImage } from './images';
 import type { Encoded } from './tokenizer';
@@ -48,7 +48,7 @@ export interface Batch {
   indices: Int32Array;
   /** (B) which of the image's captions was used */
   captionIndex: Int32Array;
-  /** (B) that caption's row in the dataset's caption order (src/teacher/order.ts): a teacher table's row */
+  /** (B) that caption's row in the dataset's caption order (src/data/caption-order.ts): a teacher table's row */
   captionRow: Int32Array;
 }
 

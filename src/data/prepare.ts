@@ -7,9 +7,8 @@ import type { AugmentOptions } from './augment';
 import { Batcher } from './batcher';
 import { type Images, copyImage } from './images';
 import { BpeTokenizer } from './tokenizer';
-import { captionOffsets, captionRowsOf } from '../teacher/order';
-import type { TextSet, ValData } from '../train/evaluate';
-import type { TrainData } from '../train/runner';
+import { captionOffsets, captionRowsOf } from './caption-order';
+import type { TextSet, TrainData, ValData } from './types';
 
 export const ZERO_SHOT_TEMPLATES = ['{a}', 'a picture of {a}', 'a small {label}', 'a large {label}'];
 

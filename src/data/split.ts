@@ -1,7 +1,7 @@
 // Seeded train/val split for any dataset (the built-in one has its own structural split, see
 // builtin/generate.ts). Deterministic by (n, valFraction, seed); indices come back sorted.
 
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 
 export interface Split {
   train: number[];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 import { generateBuiltin } from './builtin/generate';
 import { BpeTokenizer, EOT_ID, normalizeText, PAD_ID, SOT_ID } from './tokenizer';
 

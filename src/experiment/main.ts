@@ -1,7 +1,7 @@
 // Headless experiment page: runs an experiment's runs through the SAME worker the playground uses
 // and returns every run's curves and metrics to scripts/experiment.mjs.
 import type { EvalMetrics } from '../train/evaluate';
-import type { FromWorker, ToWorker } from '../train/protocol';
+import { type FromWorker, type ToWorker, fitToDataset } from '../worker/protocol';
 import type { ParamCounts } from '../model/params';
 import { experimentRuns, validateExperiment } from './spec';
 import { type ExperimentSummary, summarizeExperiment } from './summarize';
@@ -35,7 +35,7 @@ window.runExperiment = (raw) =>
   new Promise((resolve, reject) => {
     const spec = validateExperiment(raw);
     const { dataset, runs } = experimentRuns(spec);
-    const worker = new Worker(new URL('../train/worker.ts', import.meta.url), { type: 'module' });
+    const worker = new Worker(new URL('../worker/main.ts', import.meta.url), { type: 'module' });
     const send = (m: ToWorker) => worker.postMessage(m);
     const results = new Map<string, RunResultJson>(
       runs.map((r) => [r.id, { id: r.id, preset: r.preset, seed: r.seed, curve: [], evals: [], final: null, wallMs: 0, status: 'queued' }]),
@@ -52,7 +52,7 @@ window.runExperiment = (raw) =>
       else if (m.type === 'unsupported') reject(new Error(m.message));
       else if (m.type === 'dataset') {
         log(`dataset: ${m.info.train} train, ${m.info.val} val, vocab ${m.info.vocabSize}`);
-        for (const r of runs) send({ type: 'enqueue', run: r });
+        for (const r of runs) send({ type: 'enqueue', run: fitToDataset(r, m.info) }); // the worker refuses a text tower that does not fit
       } else if (m.type === 'status') {
         const r = results.get(m.id);
         if (!r) return;

@@ -4,7 +4,8 @@ import type { ClipConfig, DeepPartial, LossKind } from '../model/config';
 import { PRESET_NAMES, presetConfig } from '../model/registry';
 import { resolveSharing } from '../model/sharing';
 import { DEFAULT_HYPER, type TrainHyper, validateHyper } from '../train/hyper';
-import { DEFAULT_DATASET, type DatasetSpec, type RunRequest } from '../train/protocol';
+import { DEFAULT_DATASET, type DatasetSpec } from '../data/types';
+import type { RunRequest } from '../train/types';
 
 export interface ExperimentSpec {
   name: string;

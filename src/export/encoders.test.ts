@@ -6,7 +6,7 @@
 // that batch's statistics, which must give the same embeddings.
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 import { initialValues } from '../gpu/arena';
 import type { ClipConfig } from '../model/config';
 import { buildLayout } from '../model/params';

@@ -2,7 +2,7 @@
 // dataset, compare with the float64 reference on the same normalised inputs, and run retrieval.
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 import { initialValues } from '../gpu/arena';
 import { BpeTokenizer } from '../data/tokenizer';
 import { buildLayout } from '../model/params';

@@ -4,7 +4,7 @@
 import { zipSync } from 'fflate';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 import { initialValues } from '../gpu/arena';
 import { BpeTokenizer } from '../data/tokenizer';
 import type { ClipConfig } from '../model/config';

@@ -1,4 +1,4 @@
-// Worker messages of the ONNX export (added to src/train/protocol.ts's unions).
+// Worker messages of the ONNX export (added to src/worker/protocol.ts's unions).
 import type { ExportBundle } from './bundle';
 import type { ParityBatch } from './parity';
 

@@ -1,6 +1,6 @@
 // GPU checks for the attention kernels: forward (out, lse), probs and backward against the float64
 // references, the backward also against float64 finite differences and for run-to-run determinism.
-import { Rng, randArray } from '../engine/rng';
+import { Rng, randArray } from '../util/rng';
 import type { Gpu } from '../gpu/runtime';
 import { ALIGN_ELEMS, type Tensor, alignUp, numel } from '../gpu/tensor';
 import { dot, numericalGradient } from '../testing/finite-diff';

@@ -1,7 +1,7 @@
 // CPU-only: the hand-derived attention backward reference against float64 finite differences,
 // plus the forward reference's basic invariants (rows sum to 1, masked entries 0, lse consistent).
 import { describe, expect, it } from 'vitest';
-import { Rng, randArray } from '../engine/rng';
+import { Rng, randArray } from '../util/rng';
 import { dot, numericalGradient } from '../testing/finite-diff';
 import { type AttnRefDims, attentionBackwardRef, attentionForwardRef } from './attention';
 

@@ -2,7 +2,7 @@
 // (accumulated onto random initial grads, scaled by an upstream gradient) vs the float64 CPU
 // references; float64 finite differences of the CPU forward vs the GPU backward; the logit-scale
 // clamp; bit-exact determinism; and B = 4096 (heavy).
-import { Rng, randArray } from '../engine/rng';
+import { Rng, randArray } from '../util/rng';
 import type { Gpu } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import type { Tolerance } from '../testing/compare';

@@ -1,7 +1,7 @@
 // CPU references of the contrastive losses: gradients vs float64 finite differences, and the loss vs
 // a direct (materialised B×B) evaluation of the METHODS.md formulas.
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 import { numericalGradient } from '../testing/finite-diff';
 import { LN100, infoNceRef } from './infonce';
 import { siglipRef } from './siglip';

@@ -1,6 +1,6 @@
 // GPU checks for conv2d (dense, strided, 1×1, depthwise, grouped) and BatchNorm2d, forward and backward,
 // against the float64 references and (backward) against finite differences.
-import { Rng, randArray } from '../engine/rng';
+import { Rng, randArray } from '../util/rng';
 import { dot, numericalGradient } from '../testing/finite-diff';
 import type { KernelCheck } from './check';
 import { type BatchnormDims, batchnormBackward, batchnormBackwardRef, batchnormForward, batchnormForwardRef } from './batchnorm';

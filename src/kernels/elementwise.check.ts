@@ -1,4 +1,4 @@
-import { Rng, randArray } from '../engine/rng';
+import { Rng, randArray } from '../util/rng';
 import type { Gpu } from '../gpu/runtime';
 import type { DType, Tensor } from '../gpu/tensor';
 import { dot, numericalGradient } from '../testing/finite-diff';

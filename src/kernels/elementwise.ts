@@ -5,22 +5,12 @@ import { type Tensor, numel } from '../gpu/tensor';
 import { f32 } from '../gpu/uniforms';
 import code from '../../shaders/elementwise.wgsl?raw';
 import sumRowsCode from '../../shaders/sum_rows.wgsl?raw';
-import { dummyTensor } from './matmul';
+import { dummyTensor, need, rowWorkgroupSize } from './launch';
+
+export { need, rowWorkgroupSize };
 
 const shader = { name: 'elementwise', code };
 const sumRowsShader = { name: 'sum_rows', code: sumRowsCode };
-
-/** Threads per row for the workgroup-per-row kernels: the next power of two ≥ C in [32, 256]. */
-export function rowWorkgroupSize(C: number): number {
-  let wg = 32;
-  while (wg < C && wg < 256) wg *= 2;
-  return wg;
-}
-
-/** Throw a readable error when a tensor is too small for the op. */
-export function need(op: string, t: Tensor, n: number, what: string): void {
-  if (numel(t.shape) < n) throw new Error(`${op} ${what} ${t.label ?? ''}: has ${numel(t.shape)} elements, needs ${n}`);
-}
 
 const OP = { add: 0, accumulate: 1, fill: 2, copy: 3, relu: 4, reluBackward: 5 } as const;
 

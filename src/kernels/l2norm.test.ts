@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, randArray } from '../engine/rng';
+import { Rng, randArray } from '../util/rng';
 import { compareArrays } from '../testing/compare';
 import { dot, numericalGradient } from '../testing/finite-diff';
 import { l2normBackwardRef, l2normForwardRef } from './l2norm';

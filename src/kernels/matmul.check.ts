@@ -1,4 +1,4 @@
-import { Rng, randArray } from '../engine/rng';
+import { Rng, randArray } from '../util/rng';
 import { type KernelCheck, judge } from './check';
 import { MATMUL_KERNELS, kernelApplies, matmul, matmulRef } from './matmul';
 

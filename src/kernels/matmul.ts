@@ -4,6 +4,9 @@ import type { Gpu } from '../gpu/runtime';
 import { type Tensor, numel } from '../gpu/tensor';
 import { f32 } from '../gpu/uniforms';
 import { sumRows } from './elementwise';
+import { dummyTensor } from './launch';
+
+export { dummyTensor };
 import code from '../../shaders/matmul.wgsl?raw';
 import directCode from '../../shaders/matmul_direct.wgsl?raw';
 import tiled4Code from '../../shaders/matmul_tiled4.wgsl?raw';
@@ -130,16 +133,6 @@ export interface MatmulOpts {
   strideA?: number;
   strideB?: number;
   strideC?: number;
-}
-
-const dummies = new WeakMap<Gpu, Tensor>();
-export function dummyTensor(gpu: Gpu): Tensor {
-  let t = dummies.get(gpu);
-  if (!t) {
-    t = gpu.tensor([1], 'dummy');
-    dummies.set(gpu, t);
-  }
-  return t;
 }
 
 /** A 4-element (16-byte) dummy for unused read_write vec4 bindings (a vec4 array needs ≥ 16 bytes). */

@@ -1,4 +1,4 @@
-import { Rng, randArray } from '../engine/rng';
+import { Rng, randArray } from '../util/rng';
 import { Gpu } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import { type CheckResult, type KernelCheck, judge } from './check';

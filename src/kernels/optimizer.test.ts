@@ -1,6 +1,6 @@
 // CPU-only tests of the optimizer references and the learning-rate schedule.
 import { describe, expect, it } from 'vitest';
-import { Rng, randArray } from '../engine/rng';
+import { Rng, randArray } from '../util/rng';
 import { type AdamWState, adamwRef, gradNormRef, lrAt, numPartials } from './optimizer';
 
 const H = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, step: 1 };

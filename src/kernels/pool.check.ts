@@ -1,4 +1,4 @@
-import { Rng, randArray } from '../engine/rng';
+import { Rng, randArray } from '../util/rng';
 import { dot, numericalGradient } from '../testing/finite-diff';
 import type { KernelCheck } from './check';
 import { FD_TOL, gpuScope, makeCheck, plus } from './elementwise.check';

@@ -1,4 +1,4 @@
-import { Rng, randArray } from '../engine/rng';
+import { Rng, randArray } from '../util/rng';
 import type { KernelCheck } from './check';
 import { gpuScope, makeCheck } from './elementwise.check';
 import { restoreIfSkipped, restoreIfSkippedRef } from './restore';

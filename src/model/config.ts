@@ -92,7 +92,7 @@ export interface TeacherSource {
   kind: 'onnx' | 'npy' | 'json';
   /** Content hash of the frozen table (the cache key): SHA-256 of the teacher file(s) and the dataset's captions. */
   key: string;
-  /** SHA-256 of the dataset's captions in row order (src/teacher/order.ts). */
+  /** SHA-256 of the dataset's captions in row order (src/data/caption-order.ts). */
   captions: string;
   rows: number;
   /** The onnxruntime-web execution provider that computed the table (ONNX teachers). */

@@ -1,7 +1,7 @@
 // Whole-model gradient machinery shared by the GPU checks: run forward + backward of a config on
 // given inputs and return the loss, the arena gradients and parameters (all read back).
 import { Tape } from '../engine/tape';
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 import type { Gpu } from '../gpu/runtime';
 import { fill } from '../kernels/elementwise';
 import { clipLoss, encodeImage, encodeText } from './clip';

@@ -2,7 +2,7 @@
 import { Arena, initialValues } from '../gpu/arena';
 import type { Gpu } from '../gpu/runtime';
 import { ModelBuffers, attachBuffers } from '../engine/buffers';
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 import type { ClipConfig } from './config';
 import { buildLayout } from './params';
 import { buildBufferLayout } from './stem';

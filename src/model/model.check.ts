@@ -4,7 +4,7 @@
 import type { KernelCheck } from '../kernels/check';
 import { judge } from '../kernels/check';
 import { Tape } from '../engine/tape';
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 import { numericalGradient } from '../testing/finite-diff';
 import { encodeImage } from './clip';
 import type { ClipConfig, DeepPartial } from './config';

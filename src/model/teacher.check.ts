@@ -5,16 +5,16 @@
 // (3) training: the frozen table is bit-identical after many AdamW steps, the text tower is absent,
 //     the adapter and vision tower do change, and retrieval beats the untrained start.
 import { Tape } from '../engine/tape';
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 import type { Gpu } from '../gpu/runtime';
 import { type KernelCheck, judge } from '../kernels/check';
 import { embeddingForward } from '../kernels/embedding';
 import { fill } from '../kernels/elementwise';
 import { numericalGradient } from '../testing/finite-diff';
 import { builtinSet, prepare } from '../data/prepare';
-import { captionOffsets } from '../teacher/order';
+import { captionOffsets } from '../data/caption-order';
 import { normaliseRows } from '../teacher/parse';
-import { forgetTeacherTable, registerTeacherTable } from '../teacher/features';
+import { forgetTeacherTable, registerTeacherTable } from '../train/teacher-tables';
 import { DEFAULT_HYPER, type TrainHyper } from '../train/hyper';
 import { runTraining } from '../train/runner';
 import { evaluate } from '../train/evaluate';

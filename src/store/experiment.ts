@@ -6,7 +6,7 @@ import { type ParamCounts, buildLayout, paramCounts } from '../model/params';
 import { PRESET_NAMES, presetConfig } from '../model/registry';
 import type { LayerSharing } from '../model/sharing';
 import { DEFAULT_HYPER, HYPER_RULES, type TrainHyper, validateHyper } from '../train/hyper';
-import { DEFAULT_DATASET, type DatasetSpec } from '../train/protocol';
+import { DEFAULT_DATASET, type DatasetSpec } from '../data/types';
 import { type Schema, checkSchema, overlay } from './schema';
 
 export interface ModelSettings {
@@ -75,6 +75,7 @@ export const EXPERIMENT_SCHEMA: Schema = {
         size: int(8, 128),
         upload: { kind: 'str', pattern: /^[0-9a-f]{64}$/, what: 'an upload id (64 hex digits)' },
         vocabSize: int(259, 8192),
+        contextLength: int(4, 256),
       },
     },
     model: {

@@ -2,6 +2,7 @@
 // in IndexedDB (database "sharelab-session", separate from the checkpoints' "sharelab") so a reload or
 // a closed tab brings them back. The experiment itself lives in the URL hash; model weights live in
 // the checkpoint store. Writes are debounced by the caller; a failed write is reported, never silent.
+import { type Picks, restorePicks } from './picks';
 import type { RunInfo } from './runsSlice';
 
 import { idbStore } from '../storage/idb';
@@ -17,15 +18,17 @@ export interface PersistedSession {
   runs: Record<string, RunInfo>;
   order: string[];
   nextRun: number;
+  /** Each picker's chosen run or configuration (absent in sessions saved before pickers were kept). */
+  picks?: Picks;
 }
 
 /**
  * What a restored session looks like in the UI (pure): runs that were queued, running or paused when
  * the page went away become "paused, interrupted" — Resume continues from their last checkpoint.
- * Planned, finished, stopped and failed runs come back as they were. Unknown or damaged entries are
+ * Planned, finished, stopped and failed runs come back as they were (their model not yet loaded). Unknown or damaged entries are
  * dropped rather than crashing the app.
  */
-export function restoreSession(p: unknown): { runs: Record<string, RunInfo>; order: string[]; nextRun: number } | null {
+export function restoreSession(p: unknown): { runs: Record<string, RunInfo>; order: string[]; nextRun: number; picks: Picks } | null {
   if (!p || typeof p !== 'object') return null;
   const s = p as Partial<PersistedSession>;
   if (s.version !== SESSION_VERSION || !s.runs || typeof s.runs !== 'object' || !Array.isArray(s.order)) return null;
@@ -35,21 +38,23 @@ export function restoreSession(p: unknown): { runs: Record<string, RunInfo>; ord
     const r = Object.hasOwn(s.runs, id) ? s.runs[id] : undefined;
     if (typeof id !== 'string' || !r || typeof r !== 'object' || r.id !== id || !Array.isArray(r.steps) || !Array.isArray(r.evals)) continue;
     const active = r.status === 'queued' || r.status === 'running' || r.status === 'paused';
+    // A new page's worker holds no model: a finished run answers again once its model is re-attached.
+    const { model: _none, ...saved } = r;
     const last = r.steps[r.steps.length - 1]?.step ?? 0;
     runs[id] = active
       ? {
-          ...r,
+          ...saved,
           status: 'paused',
           interrupted: true,
           stepsPerSec: 0,
           message: `interrupted at step ${last} by a reload — Resume continues from ${r.checkpointStep !== undefined ? `the checkpoint at step ${r.checkpointStep}` : 'step 0 (no checkpoint was saved)'}`,
         }
-      : r;
+      : saved;
     order.push(id);
   }
   const maxId = Math.max(-1, ...order.map((id) => Number(/^run-(\d+)$/.exec(id)?.[1] ?? -1)));
   const nextRun = Math.max(typeof s.nextRun === 'number' && Number.isInteger(s.nextRun) ? s.nextRun : 0, maxId + 1);
-  return { runs, order, nextRun };
+  return { runs, order, nextRun, picks: restorePicks(s.picks) };
 }
 
 const { tx } = idbStore(DB, STORE);

@@ -3,7 +3,7 @@
 import type { StateCreator } from 'zustand';
 import type { ParamCounts } from '../model/params';
 import type { EvalMetrics } from '../train/evaluate';
-import type { AttentionPayload, EvalSnapshot, RunRequest, RunStatus } from '../train/protocol';
+import type { AttentionPayload, EvalSnapshot, RunRequest, RunStatus } from '../train/types';
 import type { StepRecord } from '../train/trainer';
 import type { State } from './types';
 
@@ -31,6 +31,12 @@ export interface RunInfo {
   attention?: AttentionPayload;
   /** Restored after a reload while it was active: Resume restarts it from its stored checkpoint. */
   interrupted?: boolean;
+  /**
+   * Whether the worker holds the run's trained model (retrieval and zero-shot need it): 'attaching' while
+   * a restored run's model is reloaded from its stored checkpoint, 'ready' once it answers. Never saved:
+   * a new page (or a restarted worker) holds no models.
+   */
+  model?: 'attaching' | 'ready';
 }
 
 export const PALETTE = ['#3a5bd9', '#d9480f', '#2b8a3e', '#ae3ec9', '#e8590c', '#0b7285', '#c2255c', '#5c940d', '#862e9c', '#495057'];

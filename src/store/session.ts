@@ -1,7 +1,7 @@
 // Reload survival on the UI side: restore the saved run list at boot, keep saving it (debounced and
 // when the tab is hidden), resume interrupted runs from their stored checkpoints, and re-attach
 // finished runs' models so retrieval and zero-shot work on them again.
-import type { ToWorker } from '../train/protocol';
+import type { ToWorker } from '../worker/protocol';
 import { loadSession, restoreSession, saveSession } from './persist';
 import type { RunInfo } from './runsSlice';
 import { useStore } from './store';
@@ -13,15 +13,16 @@ let restored = false;
 
 /** What is saved of a run: everything, minus bytes of an opened file (its checkpoint is in IndexedDB). */
 function persistable(r: RunInfo): RunInfo {
-  if (r.request?.from?.kind !== 'file') return r;
-  return { ...r, request: { ...r.request, from: { kind: 'stored' } } };
+  const { model: _held, ...kept } = r; // whether this page's worker holds the model is not saved
+  if (kept.request?.from?.kind !== 'file') return kept;
+  return { ...kept, request: { ...kept.request, from: { kind: 'stored' } } };
 }
 
 async function save() {
   const s = st();
   const runs = Object.fromEntries(s.order.map((id) => [id, persistable(s.runs[id])]));
   try {
-    await saveSession({ runs, order: s.order, nextRun: s.nextRun });
+    await saveSession({ runs, order: s.order, nextRun: s.nextRun, picks: s.picks });
   } catch (e) {
     s.pushMessage(`Could not save the session in browser storage (${e instanceof Error ? e.message : String(e)}): runs will not survive a reload; download checkpoints to keep them.`);
   }
@@ -34,6 +35,7 @@ export function attachRestored() {
     const r = st().runs[id];
     if (attached.has(id) || !r.request || r.interrupted || (r.status !== 'done' && r.status !== 'stopped') || r.checkpointStep === undefined) continue;
     attached.add(id);
+    st().patchRun(id, { model: 'attaching' });
     send({ type: 'attach', run: { ...r.request, from: { kind: 'stored' } } });
   }
 }
@@ -67,6 +69,7 @@ export async function startSessionPersistence(sender: (m: ToWorker) => void) {
     const key = (x: { preset: string; seed: number }) => `${x.preset}|${x.seed}`;
     const same = planned.length === r.order.length && planned.every((x, i) => key(x) === key(r.runs[r.order[i]]));
     s.restoreRuns(r);
+    useStore.setState({ picks: { ...r.picks, ...s.picks } });
     if (!same && planned.length) st().addRuns(planned.map((x) => ({ preset: x.preset, seed: x.seed })));
     const n = r.order.length;
     const interrupted = r.order.filter((id) => r.runs[id].interrupted).length;
@@ -76,7 +79,7 @@ export async function startSessionPersistence(sender: (m: ToWorker) => void) {
   attachRestored();
   let timer = 0;
   useStore.subscribe((s, prev) => {
-    if (s.runs === prev.runs && s.order === prev.order) return;
+    if (s.runs === prev.runs && s.order === prev.order && s.picks === prev.picks) return;
     if (!timer) timer = window.setTimeout(() => {
       timer = 0;
       void save();

@@ -1,6 +1,8 @@
-// Session slice: what the worker told us about the GPU and the dataset, retrieval answers, messages.
+// Session slice: what the worker told us about the GPU and the dataset, retrieval answers, messages, the pickers' choices.
 import type { StateCreator } from 'zustand';
-import type { DatasetInfo, DatasetSpec, FromWorker } from '../train/protocol';
+import type { DatasetInfo, DatasetSpec } from '../data/types';
+import type { FromWorker } from '../worker/protocol';
+import type { Picker, Picks } from './picks';
 import type { State } from './types';
 
 export type GpuState =
@@ -19,6 +21,9 @@ export interface SessionSlice {
   retrieval: Retrieval | null;
   retrievalPending: boolean;
   messages: string[];
+  /** The run (or configuration) each picker shows, as the user last chose; saved with the session. */
+  picks: Picks;
+  setPick(picker: Picker, id: string): void;
   setGpu(gpu: GpuState): void;
   setDatasetInfo(info: DatasetInfo | null): void;
   setActiveDataset(spec: DatasetSpec): void;
@@ -34,6 +39,8 @@ export const createSessionSlice: StateCreator<State, [], [], SessionSlice> = (se
   retrieval: null,
   retrievalPending: false,
   messages: [],
+  picks: {},
+  setPick: (picker, id) => set((s) => ({ picks: { ...s.picks, [picker]: id } })),
   setGpu: (gpu) => set({ gpu }),
   setDatasetInfo: (dataset) => set({ dataset }),
   setActiveDataset: (activeDataset) => set({ activeDataset }),

@@ -2,7 +2,7 @@
 import type { StateCreator } from 'zustand';
 import type { LossKind } from '../model/config';
 import type { TrainHyper } from '../train/hyper';
-import type { DatasetSpec } from '../train/protocol';
+import type { DatasetSpec } from '../data/types';
 import { DEFAULT_EXPERIMENT, type Experiment, type ModelSettings, fitMatrix } from './experiment';
 import type { State } from './types';
 

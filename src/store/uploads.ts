@@ -1,39 +1,17 @@
-// Uploads on the UI side: a small zustand store (progress of the current load, its result, the
-// uploads cached in this browser) and the actions that drive the upload worker
+// Uploads on the UI side (state in ./uploadsSlice.ts): the actions that drive the upload worker
 // (src/data/ingest/worker.ts) and switch the experiment between the built-in set and an upload.
-import { create } from 'zustand';
-import { IdbUploadStore, type UploadListing } from '../data/ingest/cache';
-import type { LoadResult, Progress } from '../data/ingest/pipeline';
-import type { FromIngest, HeapSample } from '../data/ingest/protocol';
-import type { DatasetSpec } from '../train/protocol';
-import { startWorker } from './client';
+import { IdbUploadStore } from '../data/ingest/cache';
+import type { FromIngest } from '../data/ingest/protocol';
+import type { DatasetSpec } from '../data/types';
+import type { Patch } from './patch';
 import { useStore } from './store';
+import { startWorker } from './transport';
+import type { PickedFile, UploadsState } from './uploadsSlice';
 
-export interface PickedFile {
-  path: string;
-  file: File;
-}
+export type { PickedFile };
 
-export type LoadStatus =
-  | { kind: 'idle' }
-  | { kind: 'loading'; name: string; files: number; bytes: number; startedAt: number; progress: Progress | null }
-  | { kind: 'error'; name: string; message: string };
-
-export interface UploadsState {
-  status: LoadStatus;
-  /** The result of the last finished load (report, stats, preview). */
-  last: LoadResult | null;
-  /** Heap of the upload worker during the last load (Chromium only). */
-  heap: HeapSample | null;
-  /** Uploads kept in this browser's IndexedDB. */
-  cached: UploadListing[];
-  /** Why the training worker could not load the chosen upload (null when fine). */
-  trainError: string | null;
-  /** Make a finished upload the dataset at once (the ingest benchmark turns this off to measure the load alone). */
-  autoSelect: boolean;
-}
-
-export const useUploads = create<UploadsState>()(() => ({ status: { kind: 'idle' }, last: null, heap: null, cached: [], trainError: null, autoSelect: true }));
+const patchUploads = (p: Patch<UploadsState>) => useStore.getState().patchUploads(p);
+const uploadsState = () => useStore.getState().uploads;
 
 let worker: Worker | null = null;
 let store: IdbUploadStore | null = null;
@@ -47,7 +25,7 @@ const busy = () => Object.values(useStore.getState().runs).some((r) => r.status 
 
 export async function refreshUploads() {
   try {
-    useUploads.setState({ cached: await idb().list() });
+    patchUploads({ cached: await idb().list() });
   } catch (e) {
     useStore.getState().pushMessage(`could not list cached uploads: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -59,7 +37,7 @@ function choose(patch: Partial<DatasetSpec>) {
   s.setDataset(patch);
   const spec = useStore.getState().experiment.dataset;
   if (busy() || JSON.stringify(spec) === JSON.stringify(useStore.getState().activeDataset)) return;
-  useUploads.setState({ trainError: null });
+  patchUploads({ trainError: null });
   startWorker(spec);
 }
 
@@ -78,22 +56,17 @@ export async function deleteUpload(id: string) {
   } catch (e) {
     useStore.getState().pushMessage(`could not delete the upload: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const u = useUploads.getState();
-  if (u.last?.id === id) useUploads.setState({ last: null });
+  const u = uploadsState();
+  if (u.last?.id === id) patchUploads({ last: null });
   await refreshUploads();
   if (useStore.getState().experiment.dataset.upload === id) selectBuiltin();
-}
-
-/** Called by the training-worker client when it cannot load the chosen upload. */
-export function setTrainError(message: string | null) {
-  useUploads.setState({ trainError: message });
 }
 
 export function cancelUpload() {
   worker?.terminate();
   worker = null;
-  const st = useUploads.getState().status;
-  if (st.kind === 'loading') useUploads.setState({ status: { kind: 'error', name: st.name, message: 'cancelled' } });
+  const st = uploadsState().status;
+  if (st.kind === 'loading') patchUploads({ status: { kind: 'error', name: st.name, message: 'cancelled' } });
 }
 
 /** Load files (a folder, archives, loose files) through the upload worker; selects the upload when done. */
@@ -103,31 +76,31 @@ export function loadUpload(files: PickedFile[], name: string) {
   const s = useStore.getState();
   const size = s.experiment.dataset.size;
   const bytes = files.reduce((n, f) => n + f.file.size, 0);
-  useUploads.setState({ status: { kind: 'loading', name, files: files.length, bytes, startedAt: performance.now(), progress: null } });
+  patchUploads({ status: { kind: 'loading', name, files: files.length, bytes, startedAt: performance.now(), progress: null } });
   const w = new Worker(new URL('../data/ingest/worker.ts', import.meta.url), { type: 'module' });
   worker = w;
   w.onmessage = (ev: MessageEvent<FromIngest>) => {
     const m = ev.data;
-    const st = useUploads.getState().status;
+    const st = uploadsState().status;
     if (m.type === 'progress') {
-      if (st.kind === 'loading') useUploads.setState({ status: { ...st, progress: m.progress }, heap: m.heap ?? null });
+      if (st.kind === 'loading') patchUploads({ status: { ...st, progress: m.progress }, heap: m.heap ?? null });
       return;
     }
     w.terminate();
     if (worker === w) worker = null;
     if (m.type === 'error') {
-      useUploads.setState({ status: { kind: 'error', name, message: m.message } });
+      patchUploads({ status: { kind: 'error', name, message: m.message } });
       return;
     }
-    useUploads.setState({ status: { kind: 'idle' }, last: m.result, heap: m.heap ?? null });
+    patchUploads({ status: { kind: 'idle' }, last: m.result, heap: m.heap ?? null });
     void refreshUploads();
-    if (m.result.count >= 2 && useUploads.getState().autoSelect) choose({ kind: 'upload', upload: m.result.id, size: m.result.size });
+    if (m.result.count >= 2 && uploadsState().autoSelect) choose({ kind: 'upload', upload: m.result.id, size: m.result.size });
   };
   w.onerror = (ev) => {
     ev.preventDefault();
     w.terminate();
     if (worker === w) worker = null;
-    useUploads.setState({ status: { kind: 'error', name, message: `upload worker failed: ${ev.message || 'unknown error'}` } });
+    patchUploads({ status: { kind: 'error', name, message: `upload worker failed: ${ev.message || 'unknown error'}` } });
   };
   w.postMessage({
     type: 'load',
@@ -140,4 +113,4 @@ export function loadUpload(files: PickedFile[], name: string) {
 }
 
 // For tests and the ingest benchmark: read results without scraping the DOM.
-(globalThis as unknown as { __sharelabUploads?: typeof useUploads }).__sharelabUploads = useUploads;
+(globalThis as unknown as { __sharelabUploads?: object }).__sharelabUploads = { getState: uploadsState, setState: patchUploads };

@@ -1,4 +1,4 @@
-// Worker messages of teacher mode (added to src/train/protocol.ts's unions).
+// Worker messages of teacher mode (added to src/worker/protocol.ts's unions).
 
 /** A loaded teacher: what the UI shows and what a teacher run's config.teacher.source records. */
 export interface TeacherInfo {
@@ -7,7 +7,7 @@ export interface TeacherInfo {
   kind: 'onnx' | 'npy' | 'json';
   /** Cache key: SHA-256 over the teacher file(s) and the dataset's captions. */
   key: string;
-  /** SHA-256 of the dataset's captions in row order (src/teacher/order.ts). */
+  /** SHA-256 of the dataset's captions in row order (src/data/caption-order.ts). */
   captions: string;
   rows: number;
   dim: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captionListJsonl, captionOffsets, captionRowsOf, captionsHash, captionsInOrder } from './order';
+import { captionListJsonl, captionOffsets, captionRowsOf, captionsHash, captionsInOrder } from '../data/caption-order';
 import { TeacherFileError, checkFeatures, normaliseRows, parseFeatureFile, parseJsonRows, parseNpy, parseNpyHeader, writeNpy } from './parse';
 
 /** A .npy file by hand: any header text, any data bytes. */

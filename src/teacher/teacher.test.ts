@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Batcher } from '../data/batcher';
 import type { ImageCaptionSet } from '../data/prepare';
 import { BpeTokenizer } from '../data/tokenizer';
-import { Rng } from '../engine/rng';
+import { Rng } from '../util/rng';
 import { exportEncoders } from '../export/bundle';
 import { maxAbsDiff } from '../export/parity';
 import { weightsFromFlat } from '../export/weights';
@@ -15,11 +15,11 @@ import { initialValues } from '../gpu/arena';
 import { buildLayout } from '../model/params';
 import { encodeTextRef } from '../model/reference';
 import { presetConfig } from '../model/registry';
-import { tableByKey } from './features';
+import { tableByKey } from '../train/teacher-tables';
 import { loadOnnxTeacher, onnxTeacherTable, teacherSession } from './onnx-teacher';
-import { captionOffsets, captionsInOrder } from './order';
+import { captionOffsets, captionsInOrder } from '../data/caption-order';
 import { writeNpy } from './parse';
-import { loadTeacher, teacherKind } from './worker-side';
+import { loadTeacher, teacherKind } from '../worker/teacher';
 
 ort.env.logLevel = 'error';
 

@@ -11,7 +11,7 @@ import { attentionProbs } from '../kernels/attention';
 import type { Tap } from '../model/block';
 import { encodeImage, encodeText } from '../model/clip';
 import { numPatches } from '../model/config';
-import type { AttentionItem, AttentionPayload } from './protocol';
+import type { AttentionItem, AttentionPayload } from './types';
 import type { Trainer } from './trainer';
 
 interface TowerProbe {
@@ -118,7 +118,7 @@ export async function probeAttention(trainer: Trainer, prep: Prepared, n = 16, s
   }
 
   const statsImage = img.probs.map((p) => attentionStats(p, N, v.heads, Tv, { poolIndex: 'cls', grid }));
-  const statsText = txt.probs.map((p) => attentionStats(p, N, t.heads, Tt, { poolIndex: eot, validLen: lengths }));
+  const statsText = txt.probs.map((p) => attentionStats(p, N, t.heads, Tt, { poolIndex: eot, validLen: lengths, causal: t.causal }));
   const depth = Math.min(v.depth, t.depth);
   const ckaPerLayer: number[] = [];
   const mixingPerLayer: (number | null)[] = [];

@@ -7,17 +7,14 @@
 import { withMemoryScope } from '../gpu/memory';
 import type { Gpu } from '../gpu/runtime';
 import type { ClipConfig } from '../model/config';
+import type { TrainData } from '../data/types';
 import { BestKeeper, type EvalPoint, overfitNote } from './best';
-import { type EvalEmbeddings, type EvalMetrics, type ValData, evaluate } from './evaluate';
+import { type EvalEmbeddings, type EvalMetrics, evaluate } from './evaluate';
 import type { TrainHyper } from './hyper';
-import { type BatchData, type StepRecord, Trainer } from './trainer';
+import { type StepRecord, Trainer } from './trainer';
 
-export interface TrainData {
-  numTrain: number;
-  /** The batch of global step `step` (0-based), deterministic given the run seed. */
-  batchAt(step: number): BatchData;
-  val: ValData;
-}
+/** The data a run trains on (moved to the data layer; re-exported for existing importers). */
+export type { TrainData };
 
 export interface RunSpec {
   id: string;

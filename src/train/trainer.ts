@@ -1,6 +1,7 @@
 // One model's training on the GPU: a step is ONE submission (upload batch → zero grads → forward →
 // backward → grad norm + clip → AdamW → record metrics). No readback inside a step: the loss, grad
 // norm and logit scale of every step go to a GPU history buffer that the caller reads every k steps.
+import type { BatchData } from '../data/types';
 import { Tape } from '../engine/tape';
 import type { Gpu } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
@@ -11,21 +12,14 @@ import { clipLoss, encodeImage, encodeText } from '../model/clip';
 import type { ClipConfig } from '../model/config';
 import { type ModelInstance, createModel } from '../model/instance';
 import { type FrozenTable, destroyFrozen, encodeTeacherText, uploadFrozen } from '../model/teacher';
-import { teacherTable } from '../teacher/features';
+import { teacherTable } from './teacher-tables';
 import recordCode from '../../shaders/record_metrics.wgsl?raw';
 import { type CheckpointMeta, readCheckpoint, writeCheckpoint } from './checkpoint';
 import type { TrainHyper } from './hyper';
 
 const recordShader = { name: 'record_metrics', code: recordCode };
 
-export interface BatchData {
-  images: Float32Array; // (B, 3, H, W)
-  ids: Int32Array; // (B, T)
-  eot: Int32Array; // (B)
-  lengths: Int32Array; // (B)
-  /** (B) teacher mode: each item's caption row in the frozen table (src/teacher/order.ts). */
-  captionRow?: Int32Array;
-}
+export type { BatchData };
 
 export interface StepRecord {
   step: number;

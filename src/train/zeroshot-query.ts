@@ -6,7 +6,7 @@ import { COLOURS, COLOUR_SHAPE_CLASSES, SHAPES } from '../data/builtin/attribute
 import type { BuiltinDataset } from '../data/builtin/generate';
 import type { ImageCaptionSet, Prepared } from '../data/prepare';
 import type { EvalEmbeddings } from './evaluate';
-import type { ZeroShotReply } from './protocol';
+import type { ZeroShotReply } from './types';
 import type { Trainer } from './trainer';
 
 /** Tasks over the validation images in `set.valIndex` order (two-object images are left out: −1). */

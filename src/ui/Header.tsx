@@ -2,7 +2,7 @@
 import { useRef } from 'react';
 import { experimentJson, importExperiment } from '../store/client';
 import { useStore } from '../store/store';
-import { downloadText } from './download';
+import { downloadText } from '../util/download';
 
 function GpuBadge() {
   const gpu = useStore((s) => s.gpu);

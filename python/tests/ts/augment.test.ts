@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { DEFAULT_AUGMENT, applyCrop, augmentParams } from '../../../src/data/augment';
-import { Rng } from '../../../src/engine/rng';
+import { Rng } from '../../../src/util/rng';
 
 const OUT = process.env.TORCH_FIXTURES ?? 'python/tests/.fixtures/ref';
 

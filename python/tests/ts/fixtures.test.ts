@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateBuiltin } from '../../../src/data/builtin/generate';
 import { BpeTokenizer, normalizeText } from '../../../src/data/tokenizer';
-import { Rng } from '../../../src/engine/rng';
+import { Rng } from '../../../src/util/rng';
 import { initialValues } from '../../../src/gpu/arena';
 import { tinyInputs } from '../../../src/model/gradcheck';
 import { buildLayout } from '../../../src/model/params';

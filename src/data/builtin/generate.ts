@@ -3,7 +3,7 @@
 // browsers; see raster.ts). Index layout: [0, count) train, then valCount val images (seen pairs only),
 // then heldOutCount "compositional" val images made only of HELD_OUT_PAIRS, which never occur in train.
 
-import { Rng } from '../../engine/rng';
+import { Rng } from '../../util/rng';
 import {
   COLOUR_RGB,
   COLOURS,

@@ -10,6 +10,7 @@
 //   chunks   "<tensor key>#<k>" → Uint8Array    (chunkSize images of (3, S, S) uint8)
 // MemoryUploadStore implements the same interface for Node tests.
 import type { IngestReport, Skip } from './types';
+import { idbDatabase } from '../../storage/idb';
 import { PREPROCESS_VERSION } from './preprocess';
 
 export interface UploadSummary {
@@ -108,24 +109,13 @@ function listing(summaries: UploadSummary[], tensors: TensorMeta[]): UploadListi
 // ------------------------------------------------------------------------------------- IndexedDB
 
 const DB = 'sharelab-uploads';
-const STORES = ['uploads', 'details', 'tensors', 'chunks'] as const;
-type StoreName = (typeof STORES)[number];
+type StoreName = 'uploads' | 'details' | 'tensors' | 'chunks';
 
-function openDb(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => {
-      const db = req.result;
-      if (!db.objectStoreNames.contains('uploads')) db.createObjectStore('uploads', { keyPath: 'id' });
-      if (!db.objectStoreNames.contains('details')) db.createObjectStore('details', { keyPath: 'id' });
-      if (!db.objectStoreNames.contains('tensors')) db.createObjectStore('tensors', { keyPath: 'key' });
-      if (!db.objectStoreNames.contains('chunks')) db.createObjectStore('chunks');
-    };
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error ?? new Error('IndexedDB unavailable'));
-    req.onblocked = () => reject(new Error('IndexedDB upgrade blocked by another tab'));
-  });
-}
+const db = idbDatabase(
+  DB,
+  [{ name: 'uploads', keyPath: 'id' }, { name: 'details', keyPath: 'id' }, { name: 'tensors', keyPath: 'key' }, { name: 'chunks' }],
+  { keepOpen: true },
+);
 
 /** Quota errors get a message a user can act on. */
 function explain(e: unknown): Error {
@@ -135,29 +125,9 @@ function explain(e: unknown): Error {
 }
 
 export class IdbUploadStore implements UploadStore {
-  private db: Promise<IDBDatabase> | null = null;
-
-  private async tx<T>(names: StoreName[], mode: IDBTransactionMode, f: (t: IDBTransaction) => IDBRequest<T> | undefined): Promise<T> {
-    if (!this.db) {
-      const opening = openDb();
-      this.db = opening;
-      // Another context deletes or upgrades the database: let go at once (or it would wait on us).
-      void opening.then((db) => {
-        db.onversionchange = () => {
-          db.close();
-          if (this.db === opening) this.db = null;
-        };
-      }, () => {
-        if (this.db === opening) this.db = null;
-      });
-    }
-    const db = await this.db;
-    return new Promise<T>((resolve, reject) => {
-      const t = db.transaction(names, mode);
-      const r = f(t);
-      t.oncomplete = () => resolve(r?.result as T);
-      t.onerror = () => reject(explain(t.error ?? r?.error));
-      t.onabort = () => reject(explain(t.error ?? new Error('IndexedDB transaction aborted')));
+  private tx<T>(names: StoreName[], mode: IDBTransactionMode, f: (t: IDBTransaction) => IDBRequest<T> | undefined): Promise<T> {
+    return db.tx(names, mode, f).catch((e) => {
+      throw explain(e);
     });
   }
 

@@ -2,7 +2,7 @@
 // batches through prepare()/Batcher, labels only when inferred, clear errors when not cached.
 import { describe, expect, it } from 'vitest';
 import type { Batch } from '../batcher';
-import { DEFAULT_DATASET, type DatasetSpec } from '../../train/protocol';
+import { DEFAULT_DATASET, type DatasetSpec } from '../types';
 import { MemoryUploadStore } from './cache';
 import { png, utf8 } from './fixtures';
 import { runPipeline } from './pipeline';

@@ -2,7 +2,7 @@
 // IndexedDB, captions and labels of the pairs that decoded, a train/val split by seed, and the
 // DatasetInfo the dataset panel shows. Images stay uint8 in their chunks and are normalised per
 // batch (ImageSource), so memory is N·3·S² bytes.
-import type { DatasetInfo, DatasetSpec } from '../../train/protocol';
+import type { DatasetInfo, DatasetSpec } from '../types';
 import type { ImageSource } from '../images';
 import { type ImageCaptionSet, type Prepared, prepare } from '../prepare';
 import { makeSplit } from '../split';

@@ -2,7 +2,9 @@
 // layer / head / item, then the attention-transfer score (layer × head, one map per run, same 0..1 scale)
 // and cross-modal CKA per layer. Data comes from the worker's probe at the end of each run.
 import { useMemo, useState } from 'react';
+import { pickRun } from '../../store/picks';
 import type { RunInfo } from '../../store/runsSlice';
+import { useStore } from '../../store/store';
 import { AttentionOverlay } from '../charts/AttentionOverlay';
 import { Plot, type PlotData } from '../charts/Plot';
 import { selectRuns, useThrottled } from '../charts/useThrottled';
@@ -126,9 +128,10 @@ function CkaChart({ runs }: { runs: RunInfo[] }) {
 
 export function AttentionPanel() {
   const runs = useThrottled(selectRuns);
-  const list = Object.values(runs).filter((r) => r.attention);
-  const [chosen, setChosen] = useState<string | null>(null);
-  const run = list.find((r) => r.id === chosen) ?? list[0];
+  const order = useStore((s) => s.order);
+  const chosen = useStore((s) => s.picks.attention);
+  const setPick = useStore((s) => s.setPick);
+  const { run, options: list } = pickRun(runs, order, 'attention', chosen);
   return (
     <section className="panel" aria-labelledby="attn-h" data-testid="attention">
       <h2 id="attn-h">Attention: maps, transfer score, cross-modal CKA</h2>
@@ -137,7 +140,7 @@ export function AttentionPanel() {
           <div className="fields">
             <div className="field">
               <label htmlFor="attn-run">Run</label>
-              <select id="attn-run" value={run.id} onChange={(e) => setChosen(e.target.value)}>
+              <select id="attn-run" data-testid="attn-run" value={run.id} onChange={(e) => setPick('attention', e.target.value)}>
                 {list.map((r) => (
                   <option key={r.id} value={r.id}>
                     {r.label}

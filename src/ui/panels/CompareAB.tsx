@@ -3,12 +3,16 @@
 // and of the difference.
 import { useMemo, useState } from 'react';
 import { describeSize } from '../../analysis/bootstrap';
+import { adjustFamily } from '../../analysis/family';
+import { formatP } from '../../analysis/seed-stats';
 import { asConfigRuns } from '../../analysis/config-table';
 import { METRICS, type MetricKey, compareConfigs, summarizeRuns } from '../../analysis/summary';
 import { Plot, type PlotData } from '../charts/Plot';
 import { Help } from '../Help';
 import { STATS_HELP } from '../help-stats';
 import { useFinishedRuns } from './useFinishedRuns';
+import { pickPair } from '../../store/picks';
+import { useStore } from '../../store/store';
 import '../analysis.css';
 
 const f = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(4));
@@ -17,13 +21,20 @@ export function CompareAB() {
   const finished = useFinishedRuns();
   const named = useMemo(() => asConfigRuns(finished), [finished]);
   const configs = useMemo(() => [...new Set(named.map((r) => r.preset))], [named]);
-  const [a, setA] = useState('');
-  const [b, setB] = useState('');
+  const a = useStore((s) => s.picks.compareA);
+  const b = useStore((s) => s.picks.compareB);
+  const setPick = useStore((s) => s.setPick);
   const [metric, setMetric] = useState<MetricKey>('i2t@1');
-  const A = configs.includes(a) ? a : configs[0];
-  const B = configs.includes(b) && b !== A ? b : configs.find((c) => c !== A);
+  const [A, B] = pickPair(configs, a, b);
   const info = METRICS.find((m) => m.key === metric) ?? METRICS[0];
   const cmp = useMemo(() => (A && B ? compareConfigs(named, A, B, metric, { replicates: 2000 }) : null), [named, A, B, metric]);
+  // The family a reader browses here: A against every other config on this metric (Holm over it).
+  const holm = useMemo(() => {
+    if (!A || !cmp) return null;
+    const family = configs.filter((c) => c !== A && c !== B).map((c) => compareConfigs(named, A, c, metric, { replicates: 2000 }));
+    const members = [cmp, ...family.filter((c) => c !== null)];
+    return { ...adjustFamily(members)[0], size: members.length };
+  }, [named, configs, A, B, metric, cmp]);
   const summary = useMemo(() => (configs.length ? summarizeRuns(named, { metrics: [metric], replicates: 1000 }) : []), [named, configs, metric]);
 
   const perConfig = useMemo((): PlotData[] => {
@@ -83,7 +94,7 @@ export function CompareAB() {
       </select>
     </div>
   );
-  const excludes = cmp ? cmp.ci[0] > 0 || cmp.ci[1] < 0 : false;
+  const excludes = cmp ? (holm && holm.size > 1 ? !holm.verdict.startsWith('no detectable') && !holm.verdict.startsWith('cannot') : cmp.ci[0] > 0 || cmp.ci[1] < 0) : false;
   return (
     <section className="panel" aria-labelledby="ab-h" data-testid="compare-ab">
       <h2 id="ab-h">
@@ -96,19 +107,21 @@ export function CompareAB() {
       ) : (
         <>
           <div className="compare-controls">
-            {sel('ab-a', 'A', A, setA)}
+            {sel('ab-a', 'A', A, (v) => setPick('compareA', v))}
             <button
               type="button"
               className="small"
               aria-label="Swap A and B"
               onClick={() => {
-                setA(B);
-                setB(A);
+                if (A && B) {
+                  setPick('compareA', B);
+                  setPick('compareB', A);
+                }
               }}
             >
               ⇄
             </button>
-            {sel('ab-b', 'B', B, setB)}
+            {sel('ab-b', 'B', B, (v) => setPick('compareB', v))}
             <div className="field metric">
               <label htmlFor="ab-metric">metric</label>
               <select id="ab-metric" data-testid="ab-metric" value={metric} onChange={(e) => setMetric(e.target.value as MetricKey)}>
@@ -124,7 +137,7 @@ export function CompareAB() {
           {cmp ? (
             <div data-testid="ab-result">
               <p className={`verdict ${excludes ? 'yes' : 'no'}`} data-testid="ab-verdict">
-                {cmp.verdict}
+                {holm && holm.size > 1 ? holm.verdict : cmp.verdict}
               </p>
               {cmp.better ? (
                 <p className="note">
@@ -138,11 +151,14 @@ export function CompareAB() {
                 <dd>{f(cmp.meanB)}</dd>
                 <dt>A − B</dt>
                 <dd>
-                  {f(cmp.diff)}, 95% CI [{f(cmp.ci[0])}, {f(cmp.ci[1])}], one-sided p = {cmp.pOneSided < 1 / cmp.replicates ? `< ${(1 / cmp.replicates).toFixed(4)}` : cmp.pOneSided.toFixed(4)}
+                  {f(cmp.diff)}, 95% {cmp.method === 't-interval' ? 't-interval' : 'CI'} [{f(cmp.ci[0])}, {f(cmp.ci[1])}], one-sided p = {formatP(cmp.pOneSided, cmp.replicates, 4)}
+                  {holm ? `; Holm p = ${formatP(holm.pHolm, cmp.replicates, 4)} (${A} vs each of ${holm.size} config${holm.size === 1 ? '' : 's'})` : ''}
                 </dd>
                 <dt>resampled</dt>
                 <dd>
-                  {describeSize(cmp.seeds, cmp.examples)}; seeds {cmp.pairedSeeds.join(', ')} paired; {cmp.replicates.toLocaleString('en-US')} replicates
+                  {cmp.method === 't-interval'
+                    ? `${describeSize(cmp.seeds, cmp.examples)}; seeds ${cmp.pairedSeeds.join(', ')} paired; paired t-test`
+                    : `${describeSize(cmp.seeds, cmp.examples, cmp.clusters)}; seeds ${cmp.pairedSeeds.join(', ')} paired; ${cmp.replicates.toLocaleString('en-US')} replicates${cmp.method === 'cluster multi-bootstrap' ? ' (images drawn with all their captions)' : ''}`}
                 </dd>
                 {cmp.unpaired.A.length || cmp.unpaired.B.length ? (
                   <>

@@ -1,10 +1,10 @@
 // The dataset: built-in shapes or an upload (source chooser, spec fields applied with Generate/Apply,
 // drop zone + pickers with progress), then the stats, caption-length histogram and preview grid of
 // the dataset the training worker has loaded. The full report of an upload is UploadReportPanel.
+import { DEFAULT_CONTEXT_LENGTH } from '../../data/types';
 import { startWorker } from '../../store/client';
 import { datasetProblem } from '../../store/experiment';
-import { useStore } from '../../store/store';
-import { useUploads } from '../../store/uploads';
+import { useSlice, useStore } from '../../store/store';
 import { CaptionHistogram } from '../charts/CaptionHistogram';
 import { NumberField } from '../NumberField';
 import { Thumb } from '../Thumb';
@@ -14,7 +14,7 @@ import { UploadZone } from '../upload/UploadZone';
 function DatasetStats() {
   const info = useStore((s) => s.dataset);
   const upload = useStore((s) => s.activeDataset?.kind === 'upload');
-  const trainError = useUploads((s) => s.trainError);
+  const trainError = useSlice('uploads', (s) => s.trainError);
   if (!info && trainError)
     return (
       <p className="err" role="alert" data-testid="dataset-error">
@@ -82,6 +82,7 @@ export function DatasetPanel() {
         {upload ? null : <NumberField label="held-out" value={spec.heldOutCount} onChange={(heldOutCount) => setDataset({ heldOutCount })} testId="ds-heldout" />}
         <NumberField label="image size" value={spec.size} onChange={(size) => setDataset({ size })} testId="ds-size" />
         <NumberField label="vocab size" value={spec.vocabSize ?? 512} onChange={(vocabSize) => setDataset({ vocabSize })} testId="ds-vocab" />
+        <NumberField label="context length" value={spec.contextLength ?? DEFAULT_CONTEXT_LENGTH} onChange={(contextLength) => setDataset({ contextLength })} testId="ds-context" />
       </div>
       {changed ? (
         <p className="note">

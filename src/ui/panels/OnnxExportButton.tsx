@@ -2,10 +2,10 @@
 // onnxruntime-web against the app's forward; the figures appear in the ONNX exports panel.
 import { exportOnnxRun } from '../../store/client';
 import type { RunPhase } from '../../store/runsSlice';
-import { useExports } from '../../export/state';
+import { useStore } from '../../store/store';
 
 export function OnnxExportButton({ id, label, status }: { id: string; label: string; status: RunPhase }) {
-  const e = useExports((s) => s.exports[id]);
+  const e = useStore((s) => s.exports[id]);
   if (status !== 'done' && status !== 'stopped') return null;
   const busy = e?.phase === 'exporting' || e?.phase === 'checking';
   const text = e?.phase === 'exporting' ? 'Exporting…' : e?.phase === 'checking' ? 'Checking…' : 'Export ONNX';

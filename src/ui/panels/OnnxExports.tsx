@@ -2,10 +2,11 @@
 // the app's own WGSL forward (per execution provider, with where ORT actually placed the nodes), and
 // the files to download.
 import { type EpParity, PARITY_TOL } from '../../export/parity';
-import { zipBundle } from '../../export/receive';
+import { zipBundle } from '../../store/onnx-receive';
 import type { Placement } from '../../export/session';
-import { type ExportEntry, useExports } from '../../export/state';
-import { downloadBytes, downloadText } from '../download';
+import type { ExportEntry } from '../../store/exportSlice';
+import { useStore } from '../../store/store';
+import { downloadBytes, downloadText } from '../../util/download';
 import '../onnx.css';
 
 const EP_NAME: Record<string, string> = { wasm: 'wasm (CPU)', webgpu: 'WebGPU' };
@@ -110,7 +111,7 @@ function Entry({ id, e }: { id: string; e: ExportEntry }) {
 }
 
 export function OnnxExports() {
-  const exports = useExports((s) => s.exports);
+  const exports = useStore((s) => s.exports);
   const ids = Object.keys(exports);
   if (ids.length === 0) return null;
   return (

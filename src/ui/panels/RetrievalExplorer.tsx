@@ -1,6 +1,7 @@
 // Ask a trained run: caption → top-5 validation images; click an image → its top captions.
 import { useState } from 'react';
 import { retrieveImage, retrieveText } from '../../store/client';
+import { pickRun } from '../../store/picks';
 import { useStore } from '../../store/store';
 import { Thumb } from '../Thumb';
 
@@ -60,25 +61,26 @@ function Results({ queryIndex }: { queryIndex: number | null }) {
 
 export function RetrievalExplorer() {
   const runs = useStore((s) => s.runs);
+  const order = useStore((s) => s.order);
   const info = useStore((s) => s.dataset);
-  const ready = Object.values(runs).filter((r) => (r.status === 'done' || r.status === 'stopped') && r.snapshot);
-  const [chosen, setChosen] = useState('');
+  const chosen = useStore((s) => s.picks.retrieval);
+  const setPick = useStore((s) => s.setPick);
+  const { run, options: ready, loading } = pickRun(runs, order, 'model', chosen);
   const [text, setText] = useState('a small red circle');
   const [k, setK] = useState(5);
   const [clicked, setClicked] = useState<number | null>(null);
-  const run = ready.find((r) => r.id === chosen) ?? ready[0];
   const gallery = Math.min(24, info?.valImages.captions.length ?? 0);
   return (
     <section className="panel" aria-labelledby="retrieval-h" data-testid="retrieval">
       <h2 id="retrieval-h">Retrieval explorer</h2>
       {!run ? (
-        <p className="muted empty">No trained runs yet — retrieval needs a finished run.</p>
+        <p className="muted empty">{loading.length ? `Reloading the model of ${loading[0].label} from its stored checkpoint…` : 'No trained runs yet — retrieval needs a finished run.'}</p>
       ) : (
         <div className="retrieval-grid">
           <div>
             <div className="field">
               <label htmlFor="retrieval-run">run</label>
-              <select id="retrieval-run" value={run.id} onChange={(e) => setChosen(e.target.value)}>
+              <select id="retrieval-run" data-testid="retrieval-run" value={run.id} onChange={(e) => setPick('retrieval', e.target.value)}>
                 {ready.map((r) => (
                   <option key={r.id} value={r.id}>
                     {r.label}

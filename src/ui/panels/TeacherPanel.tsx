@@ -2,10 +2,10 @@
 // sidecar (e.g. a ShareLab export's .zip) or a table of precomputed caption embeddings (.npy / JSON rows)
 // — pick the adapter, and queue teacher runs that train only the vision tower and the adapter.
 import { useId } from 'react';
-import { useStore } from '../../store/store';
+import { useSlice, useStore } from '../../store/store';
 import { buildLayout, paramCounts } from '../../model/params';
 import { modelProblems, runConfig } from '../../store/experiment';
-import { downloadCaptionList, loadTeacherFiles, queueTeacherRuns, teacherConfig, useTeacher } from '../../teacher/ui-state';
+import { downloadCaptionList, loadTeacherFiles, queueTeacherRuns, setTeacherAdapter, setTeacherHidden, teacherConfig } from '../../store/teacher';
 import { NumberField } from '../NumberField';
 import '../teacher.css';
 
@@ -15,7 +15,7 @@ const hiddenErrorOf = (adapter: 'linear' | 'mlp', hidden: number) =>
 const fmtMs = (ms: number) => (ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`);
 
 function TeacherStatus({ stale }: { stale: boolean }) {
-  const { loading, info, error } = useTeacher();
+  const { loading, info, error } = useSlice('teacher');
   return (
     <>
       {loading ? (
@@ -56,7 +56,7 @@ function TeacherRuns() {
   const order = useStore((s) => s.order);
   const all = useStore((s) => s.runs);
   const runs = order.map((id) => all[id]).filter((r) => r?.request?.config.teacher);
-  const frozen = useTeacher((s) => s.frozen);
+  const frozen = useSlice('teacher', (s) => s.frozen);
   if (!runs.length) return null;
   return (
     <table className="results compact teacher-runs" data-testid="teacher-runs">
@@ -104,7 +104,7 @@ function TeacherRuns() {
 
 export function TeacherPanel() {
   const id = useId();
-  const { info, adapter, hidden, loading, datasetKey } = useTeacher();
+  const { info, adapter, hidden, loading, datasetKey } = useSlice('teacher');
   const ready = useStore((s) => s.dataset !== null);
   const e = useStore((s) => s.experiment);
   const active = useStore((s) => JSON.stringify(s.activeDataset));
@@ -115,7 +115,7 @@ export function TeacherPanel() {
     .map(([, v]) => v);
   // Derived outside a selector (a fresh object from a selector would re-render forever); this component
   // re-renders on every teacher-state change anyway.
-  const teacher = info ? teacherConfig(useTeacher.getState()) : null;
+  const teacher = info ? teacherConfig() : null;
   let counts: ReturnType<typeof paramCounts> | null = null;
   try {
     counts = teacher && !hiddenErrorOf(adapter, hidden) ? paramCounts(buildLayout({ ...runConfig('separate', e.model, e.loss), teacher })) : null;
@@ -155,7 +155,7 @@ export function TeacherPanel() {
           <label htmlFor={`${id}-adapter`} title="linear: W·f + b; MLP: linear → GELU → linear">
             adapter
           </label>
-          <select id={`${id}-adapter`} data-testid="teacher-adapter" value={adapter} onChange={(ev) => useTeacher.setState({ adapter: ev.target.value === 'mlp' ? 'mlp' : 'linear' })}>
+          <select id={`${id}-adapter`} data-testid="teacher-adapter" value={adapter} onChange={(ev) => setTeacherAdapter(ev.target.value === 'mlp' ? 'mlp' : 'linear')}>
             <option value="linear">linear</option>
             <option value="mlp">MLP (GELU)</option>
           </select>
@@ -164,7 +164,7 @@ export function TeacherPanel() {
           <NumberField
             label={`MLP hidden (0 = ${4 * embedDim})`}
             value={hidden}
-            onChange={(v) => useTeacher.setState({ hidden: v })}
+            onChange={setTeacherHidden}
             error={hiddenError}
             testId="teacher-hidden"
           />

@@ -2,7 +2,7 @@
 // the dataset's labelled tasks (built-in: shape, colour, colour + shape). The worker embeds the prompts.
 import { useMemo, useState } from 'react';
 import { zeroShot } from '../../store/client';
-import { useExplore } from '../../store/explore';
+import { pickRun } from '../../store/picks';
 import { useStore } from '../../store/store';
 import { Plot, type PlotData } from '../charts/Plot';
 import { Help } from '../Help';
@@ -14,8 +14,8 @@ import '../analysis.css';
 const DEFAULT_TEMPLATES = '{a}\na picture of {a}\na small {label}\na large {label}';
 
 function Result() {
-  const z = useExplore((s) => s.zeroShot);
-  const pending = useExplore((s) => s.zeroShotPending);
+  const z = useStore((s) => s.zeroShot);
+  const pending = useStore((s) => s.zeroShotPending);
   const runs = useStore((s) => s.runs);
   const r = z?.result;
   const ok = r && !('error' in r) ? r : null;
@@ -81,12 +81,13 @@ function Result() {
 export function ZeroShotPanel() {
   const runs = useStore((s) => s.runs);
   const tasks = useStore((s) => s.dataset?.zeroShotTasks);
-  const ready = Object.values(runs).filter((r) => (r.status === 'done' || r.status === 'stopped') && r.snapshot);
-  const pending = useExplore((s) => s.zeroShotPending);
-  const [chosen, setChosen] = useState('');
+  const order = useStore((s) => s.order);
+  const chosen = useStore((s) => s.picks.zeroShot);
+  const setPick = useStore((s) => s.setPick);
+  const { run, options: ready, loading } = pickRun(runs, order, 'model', chosen);
+  const pending = useStore((s) => s.zeroShotPending);
   const [task, setTask] = useState('');
   const [templates, setTemplates] = useState(DEFAULT_TEMPLATES);
-  const run = ready.find((r) => r.id === chosen) ?? ready[0];
   const t = tasks?.find((x) => x.name === task) ?? tasks?.[0];
   return (
     <section className="panel" aria-labelledby="zs-h" data-testid="zero-shot">
@@ -96,7 +97,7 @@ export function ZeroShotPanel() {
       {!tasks?.length ? (
         <p className="muted empty">This dataset has no labels to classify.</p>
       ) : !run || !t ? (
-        <p className="muted empty">No trained runs yet — zero-shot classification needs a finished run.</p>
+        <p className="muted empty">{loading.length ? `Reloading the model of ${loading[0].label} from its stored checkpoint…` : 'No trained runs yet — zero-shot classification needs a finished run.'}</p>
       ) : (
         <div className="zs-grid">
           <form
@@ -108,7 +109,7 @@ export function ZeroShotPanel() {
             <div className="fields">
               <div className="field">
                 <label htmlFor="zs-run">run</label>
-                <select id="zs-run" value={run.id} onChange={(e) => setChosen(e.target.value)}>
+                <select id="zs-run" data-testid="zs-run" value={run.id} onChange={(e) => setPick('zeroShot', e.target.value)}>
                   {ready.map((r) => (
                     <option key={r.id} value={r.id}>
                       {r.label}

@@ -1,13 +1,13 @@
 // The report of the last upload: what loaded, every skip with its reason, file and line, statistics
 // of the captions, and a preview grid of decoded images with their captions.
+import { useSlice } from '../../store/store';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LoadResult } from '../../data/ingest/pipeline';
 import { formatDuration } from '../../data/ingest/preprocess';
 import { describeSources } from '../../data/ingest/sources';
 import { SKIP_REASONS, type Skip, type SkipReason } from '../../data/ingest/types';
-import { useUploads } from '../../store/uploads';
 import { Plot, type PlotData } from '../charts/Plot';
-import { downloadText } from '../download';
+import { downloadText } from '../../util/download';
 
 export const REASON_TEXT: Record<SkipReason, string> = {
   'undecodable-image': 'undecodable image',
@@ -208,8 +208,8 @@ function SourceLines({ lines }: { lines: string[] }) {
 }
 
 export function UploadReportPanel() {
-  const r = useUploads((s) => s.last);
-  const heap = useUploads((s) => s.heap);
+  const r = useSlice('uploads', (s) => s.last);
+  const heap = useSlice('uploads', (s) => s.heap);
   if (!r) return null;
   const rep = r.report;
   const t = r.timings;

@@ -1,12 +1,12 @@
 // Built-in shapes or one of the uploads cached in this browser (the choice is part of the experiment:
 // an upload is referenced by its content-hash id).
 import { useEffect, useId } from 'react';
-import { useStore } from '../../store/store';
-import { deleteUpload, refreshUploads, selectBuiltin, selectUpload, useUploads } from '../../store/uploads';
+import { useSlice, useStore } from '../../store/store';
+import { deleteUpload, refreshUploads, selectBuiltin, selectUpload } from '../../store/uploads';
 
 export function UploadSource() {
   const spec = useStore((s) => s.experiment.dataset);
-  const cached = useUploads((s) => s.cached);
+  const cached = useSlice('uploads', (s) => s.cached);
   const name = useId();
   useEffect(() => {
     void refreshUploads();

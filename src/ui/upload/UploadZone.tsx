@@ -1,7 +1,8 @@
 // Drop zone, file and folder pickers, and the progress of the current load (phase, bar, rate, ETA).
+import { useSlice } from '../../store/store';
 import { type DragEvent, useRef, useState } from 'react';
 import { formatDuration } from '../../data/ingest/preprocess';
-import { cancelUpload, loadUpload, useUploads } from '../../store/uploads';
+import { cancelUpload, loadUpload } from '../../store/uploads';
 import { fromDataTransfer, fromFileList, uploadName } from './files';
 import './upload.css';
 
@@ -12,8 +13,8 @@ const PHASES = { reading: 'reading files', parsing: 'pairing captions with image
 export const mb = (b: number) => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(b / 1e3))} kB`);
 
 function ProgressLine() {
-  const status = useUploads((s) => s.status);
-  const heap = useUploads((s) => s.heap);
+  const status = useSlice('uploads', (s) => s.status);
+  const heap = useSlice('uploads', (s) => s.heap);
   if (status.kind === 'error')
     return (
       <p className="err" role="alert" data-testid="upload-error">
@@ -51,7 +52,7 @@ export function UploadZone() {
   const [over, setOver] = useState(false);
   const files = useRef<HTMLInputElement>(null);
   const folder = useRef<HTMLInputElement>(null);
-  const loading = useUploads((s) => s.status.kind === 'loading');
+  const loading = useSlice('uploads', (s) => s.status.kind === 'loading');
   const onDrop = async (e: DragEvent) => {
     e.preventDefault();
     setOver(false);

@@ -1,13 +1,13 @@
 // Frozen teacher tables in memory, by content key: computed ONCE per (teacher file, dataset) and shared by
 // every run that uses them (each Trainer uploads its own GPU copy). The worker fills this registry
-// (./worker-side.ts: from a parsed file, an ONNX encoder, or the IndexedDB cache); the Trainer reads it.
+// (src/worker/teacher.ts: from a parsed file, an ONNX encoder, or the IndexedDB cache); the Trainer reads it.
 import type { TeacherConfig } from '../model/config';
 
 export interface TeacherTable {
   key: string;
   rows: number;
   dim: number;
-  /** (rows, dim) normalised rows (./parse.ts normaliseRows): what the adapter sees. */
+  /** (rows, dim) normalised rows (src/teacher/parse.ts normaliseRows): what the adapter sees. */
   data: Float32Array;
 }
 

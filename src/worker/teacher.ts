@@ -12,12 +12,12 @@ import { destroyFrozen, encodeTeacherText, uploadFrozen } from '../model/teacher
 import { type EvalEmbeddings, type EvalMetrics, type ValData, evaluate } from '../train/evaluate';
 import type { TrainHyper } from '../train/hyper';
 import { Trainer } from '../train/trainer';
-import { loadTable, saveTable } from './cache';
-import { hasTeacherTable, registerTeacherTable, tableByKey } from './features';
-import type { TeacherInfo, TeacherReply, TeacherRequest } from './messages';
-import { type OnnxTeacher, embedWithTeacher, loadOnnxTeacher, onnxTeacherTable, teacherSession } from './onnx-teacher';
-import { captionListJsonl, captionsHash, captionsInOrder, sha256Hex } from './order';
-import { type FeatureMatrix, TeacherFileError, checkFeatures, normaliseRows, parseFeatureFile } from './parse';
+import { loadTable, saveTable } from '../teacher/cache';
+import { hasTeacherTable, registerTeacherTable, tableByKey } from '../train/teacher-tables';
+import type { TeacherInfo, TeacherReply, TeacherRequest } from '../teacher/messages';
+import { type OnnxTeacher, embedWithTeacher, loadOnnxTeacher, onnxTeacherTable, teacherSession } from '../teacher/onnx-teacher';
+import { captionListJsonl, captionsHash, captionsInOrder, sha256Hex } from '../data/caption-order';
+import { type FeatureMatrix, TeacherFileError, checkFeatures, normaliseRows, parseFeatureFile } from '../teacher/parse';
 
 /** ONNX teachers kept loaded (by table key) so typed queries can be embedded the same way. */
 const sessions = new Map<string, { ort: Ort; teacher: OnnxTeacher; session: OrtSession }>();

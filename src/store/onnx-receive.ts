@@ -2,12 +2,12 @@
 // of a validation batch; here onnxruntime-web runs both graphs on that batch (wasm, then WebGPU), the
 // figures go into the sidecar and the UI, and the zip of the three files is downloaded.
 import { zipSync } from 'fflate';
-import { downloadBytes } from '../ui/download';
-import type { ExportBundle } from './bundle';
-import type { OnnxExportReply } from './messages';
-import { loadOrt } from './ort-web';
-import { type ParityReport, checkParity } from './parity';
-import { patchExport, useExports } from './state';
+import { downloadBytes } from '../util/download';
+import type { ExportBundle } from '../export/bundle';
+import type { OnnxExportReply } from '../export/messages';
+import { loadOrt } from '../export/ort-web';
+import { type ParityReport, checkParity } from '../export/parity';
+import { useStore } from './store';
 
 export function zipBundle(b: ExportBundle): Uint8Array {
   return zipSync({
@@ -19,11 +19,11 @@ export function zipBundle(b: ExportBundle): Uint8Array {
 
 export async function onOnnxExport(m: OnnxExportReply): Promise<void> {
   if (!m.ok) {
-    patchExport(m.id, { phase: 'error', error: m.error });
+    useStore.getState().patchExport(m.id, { phase: 'error', error: m.error });
     return;
   }
   const { bundle, parity } = m;
-  patchExport(m.id, { phase: 'checking', bundle });
+  useStore.getState().patchExport(m.id, { phase: 'checking', bundle });
   let report: ParityReport;
   try {
     const ort = await loadOrt();
@@ -41,6 +41,6 @@ export async function onOnnxExport(m: OnnxExportReply): Promise<void> {
   }
   bundle.sidecar.parity = report;
   const zipName = bundle.names.sidecar.replace(/\.onnx\.json$/, '.onnx.zip');
-  patchExport(m.id, { phase: 'done', bundle, report, zipName });
-  if (useExports.getState().exports[m.id]) downloadBytes(zipName, zipBundle(bundle), 'application/zip');
+  useStore.getState().patchExport(m.id, { phase: 'done', bundle, report, zipName });
+  if (useStore.getState().exports[m.id]) downloadBytes(zipName, zipBundle(bundle), 'application/zip');
 }

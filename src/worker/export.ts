@@ -5,12 +5,12 @@
 import { BUILTIN_MEAN, BUILTIN_STD } from '../data/builtin/generate';
 import { CLIP_MEAN, CLIP_STD } from '../data/ingest/decode';
 import type { Prepared } from '../data/prepare';
-import type { RunRequest } from '../train/protocol';
+import type { RunRequest } from '../train/types';
 import type { Trainer } from '../train/trainer';
-import { exportEncoders } from './bundle';
-import type { OnnxExportReply, OnnxExportRequest } from './messages';
-import type { ParityBatch } from './parity';
-import { weightsFromCheckpoint } from './weights';
+import { exportEncoders } from '../export/bundle';
+import type { OnnxExportReply, OnnxExportRequest } from '../export/messages';
+import type { ParityBatch } from '../export/parity';
+import { weightsFromCheckpoint } from '../export/weights';
 
 /** The first n validation images and each one's first caption. */
 export function parityInputs(prep: Prepared, n: number, S: number, T: number): Omit<ParityBatch, 'refImage' | 'refText'> & { eot: Int32Array } {

@@ -1,29 +1,19 @@
-// Teacher mode on the UI side: the loaded teacher (or why the files were refused), the adapter choice,
-// and the actions — load files (sent to the worker, which validates and computes the table), download
+// Teacher mode on the UI side (state in ./teacherSlice.ts): the actions — load files (sent to the worker, which validates and computes the table), download
 // the dataset's caption list, and queue teacher runs (one per selected seed) next to ordinary runs.
-import { create } from 'zustand';
 import type { TeacherConfig } from '../model/config';
-import { runConfig } from '../store/experiment';
-import { useStore } from '../store/store';
-import type { RunRequest, ToWorker } from '../train/protocol';
-import { downloadText } from '../ui/download';
-import type { TeacherInfo, TeacherReply } from './messages';
+import { runConfig } from './experiment';
+import type { Patch } from './patch';
+import { useStore } from './store';
+import type { TeacherUiState } from './teacherSlice';
+import { type ToWorker, fitToDataset } from '../worker/protocol';
+import { downloadText } from '../util/download';
+import type { TeacherReply } from '../teacher/messages';
 
-export interface TeacherUiState {
-  /** Files being loaded (request id and names). */
-  loading: { id: number; files: string[] } | null;
-  info: TeacherInfo | null;
-  error: string | null;
-  adapter: 'linear' | 'mlp';
-  /** MLP hidden width; 0 = the default (4 × embed dim). */
-  hidden: number;
-  /** The dataset (spec as JSON) the loaded table was made for: a dataset change makes it stale. */
-  datasetKey: string | null;
-  /** Per teacher run: its frozen table read back after training and compared with the loaded one. */
-  frozen: Record<string, Extract<TeacherReply, { type: 'teacher-frozen' }>>;
-}
+const patchTeacher = (p: Patch<TeacherUiState>) => useStore.getState().patchTeacher(p);
+const teacherState = () => useStore.getState().teacher;
 
-export const useTeacher = create<TeacherUiState>(() => ({ loading: null, info: null, error: null, adapter: 'linear', hidden: 0, datasetKey: null, frozen: {} }));
+export const setTeacherAdapter = (adapter: TeacherUiState['adapter']) => patchTeacher({ adapter });
+export const setTeacherHidden = (hidden: number) => patchTeacher({ hidden });
 
 /** The current dataset as a key (same spec = same captions). */
 export const currentDatasetKey = () => JSON.stringify(useStore.getState().activeDataset);
@@ -42,7 +32,7 @@ export async function loadTeacherFiles(list: readonly File[]): Promise<void> {
   if (list.length === 0) return;
   const id = nextId++;
   const names = list.map((f) => f.name);
-  useTeacher.setState({ loading: { id, files: names }, error: null });
+  patchTeacher({ loading: { id, files: names }, error: null });
   pendingDataset = currentDatasetKey();
   try {
     const big = list.find((f) => f.size > 1024 ** 3);
@@ -50,7 +40,7 @@ export async function loadTeacherFiles(list: readonly File[]): Promise<void> {
     const files = await Promise.all(list.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
     send({ type: 'teacher-load', id, files });
   } catch (e) {
-    useTeacher.setState({ loading: null, error: e instanceof Error ? e.message : String(e) });
+    patchTeacher({ loading: null, error: e instanceof Error ? e.message : String(e) });
   }
 }
 
@@ -61,24 +51,24 @@ export function downloadCaptionList(): void {
 
 export function onTeacherReply(m: TeacherReply): void {
   if (m.type === 'teacher-frozen') {
-    useTeacher.setState((s) => ({ frozen: { ...s.frozen, [m.id]: m } }));
+    patchTeacher((s) => ({ frozen: { ...s.frozen, [m.id]: m } }));
     return;
   }
   if (m.type === 'teacher-captions') {
     if (!wantCaptions) return;
     wantCaptions = false;
     if (m.ok) downloadText('captions.jsonl', m.jsonl, 'application/jsonl');
-    else useTeacher.setState({ error: `caption list: ${m.error}` });
+    else patchTeacher({ error: `caption list: ${m.error}` });
     return;
   }
-  if (useTeacher.getState().loading?.id !== m.id) return; // superseded by a later selection
-  if (m.ok) useTeacher.setState({ loading: null, info: m.info, error: null, datasetKey: pendingDataset });
+  if (teacherState().loading?.id !== m.id) return; // superseded by a later selection
+  if (m.ok) patchTeacher({ loading: null, info: m.info, error: null, datasetKey: pendingDataset });
   // A refused file leaves the previously loaded teacher in place.
-  else useTeacher.setState({ loading: null, error: m.error });
+  else patchTeacher({ loading: null, error: m.error });
 }
 
 /** The teacher part of a run's config for the loaded teacher and the current adapter choice. */
-export function teacherConfig(s: TeacherUiState = useTeacher.getState()): TeacherConfig | null {
+export function teacherConfig(s: TeacherUiState = teacherState()): TeacherConfig | null {
   const t = s.info;
   if (!t || s.datasetKey !== currentDatasetKey()) return null;
   return {
@@ -97,8 +87,9 @@ export const teacherLabel = (t: TeacherConfig, seed: number) => `teacher: ${t.so
  */
 export function queueTeacherRuns(): string[] {
   const teacher = teacherConfig();
-  if (!teacher) return [];
   const s = useStore.getState();
+  if (!teacher || !s.dataset) return [];
+  const tokens = s.dataset;
   const e = s.experiment;
   const ids: string[] = [];
   for (const seed of e.seeds) {
@@ -108,7 +99,7 @@ export function queueTeacherRuns(): string[] {
     if (!id) continue;
     const config = { ...runConfig('separate', e.model, e.loss), name: 'teacher', teacher };
     const label = teacherLabel(teacher, seed);
-    const request: RunRequest = { id, label, preset: 'separate', config, hyper: { ...e.hyper }, seed };
+    const request = fitToDataset({ id, label, preset: 'separate', config, hyper: { ...e.hyper }, seed }, tokens);
     useStore.getState().patchRun(id, { label, status: 'queued', request });
     send({ type: 'enqueue', run: request });
     ids.push(id);

@@ -1,0 +1,30 @@
+// Teacher slice: the loaded teacher (or why its files were refused), the adapter choice, and each
+// teacher run's frozen-table check. Written by the teacher actions (./teacher.ts), read by the panel.
+import type { StateCreator } from 'zustand';
+import type { TeacherInfo, TeacherReply } from '../teacher/messages';
+import { type Patch, merge } from './patch';
+import type { State } from './types';
+
+export interface TeacherUiState {
+  /** Files being loaded (request id and names). */
+  loading: { id: number; files: string[] } | null;
+  info: TeacherInfo | null;
+  error: string | null;
+  adapter: 'linear' | 'mlp';
+  /** MLP hidden width; 0 = the default (4 × embed dim). */
+  hidden: number;
+  /** The dataset (spec as JSON) the loaded table was made for: a dataset change makes it stale. */
+  datasetKey: string | null;
+  /** Per teacher run: its frozen table read back after training and compared with the loaded one. */
+  frozen: Record<string, Extract<TeacherReply, { type: 'teacher-frozen' }>>;
+}
+
+export interface TeacherSlice {
+  teacher: TeacherUiState;
+  patchTeacher(p: Patch<TeacherUiState>): void;
+}
+
+export const createTeacherSlice: StateCreator<State, [], [], TeacherSlice> = (set) => ({
+  teacher: { loading: null, info: null, error: null, adapter: 'linear', hidden: 0, datasetKey: null, frozen: {} },
+  patchTeacher: (p) => set((s) => ({ teacher: merge(s.teacher, p) })),
+});
