@@ -9,7 +9,7 @@ const PORT = Number(process.env.E2E_PORT ?? 5181);
 // editing): the dev server, so a rerun sees the edit without a rebuild.
 const BUILT = !!process.env.E2E_BUILT && process.env.E2E_BUILT !== '0';
 const DIST = 'node_modules/.sharelab-e2e-dist';
-// E2E_WORKERS: browser contexts in parallel (default 1; see scripts/test.mjs for what was measured).
+// E2E_WORKERS: specs in parallel browsers (default 1; whether 2 helps on a 2-core machine is not measured yet).
 const WORKERS = Number(process.env.E2E_WORKERS ?? 1);
 
 export const chromiumArgs = [
