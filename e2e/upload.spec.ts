@@ -138,7 +138,7 @@ test('uploads: folder and zip through the real file inputs, report, cache, train
   const big = join(ROOT, 'big-folder');
   buildFolder(folder);
   buildZip(zip);
-  buildBig(big, 3000);
+  buildBig(big, 8000);
   const problems = watchConsole(page);
 
   await page.goto(hashOf(TINY));
@@ -152,11 +152,12 @@ test('uploads: folder and zip through the real file inputs, report, cache, train
   });
   await shot(page, 'dataset-panel', '00-dataset-builtin');
 
-  // ---- progress (a 3,000-image folder), then cancel
+  // ---- progress (an 8,000-image folder), then cancel
   await page.getByTestId('upload-folder').setInputFiles(big);
   await expect(page.getByTestId('upload-eta')).toContainText(/images\/s .* left/, { timeout: 60_000 });
   await expect(page.getByTestId('upload-progress')).toContainText('decoding images');
-  // Cancel at once: a built app decodes the 3,000 images in ~7 s here, less than a screenshot can take.
+  // Cancel at once: a built app decoded 3,000 images in ~7 s here (faster than a screenshot; a cancel after the
+  // last chunk lands too late and the upload stays cached), so the folder is 8,000 images.
   // dispatchEvent: no wait for layout stability (the progress line re-renders 10×/s while decoding).
   await page.getByTestId('upload-progress').getByRole('button', { name: 'Cancel' }).dispatchEvent('click');
   await expect(page.getByTestId('upload-error')).toContainText('cancelled');
