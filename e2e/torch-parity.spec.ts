@@ -33,7 +33,8 @@ const keep = (sub: string) => {
 };
 const SCREENS = process.env.SCREENS_DIR ?? 'test-results/screens-torch-parity';
 const PYTHON = process.env.SHARELAB_PYTHON ?? '/usr/bin/python3';
-const MODULE = '/e2e/torch-parity.page.ts';
+// The dev server transpiles the .ts; the build (E2E_BUILT, playwright.config.ts) emits it at a fixed .js URL.
+const MODULE = process.env.E2E_BUILT && process.env.E2E_BUILT !== '0' ? '/e2e/torch-parity.page.js' : '/e2e/torch-parity.page.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the page module is loaded by URL inside the browser
 type PageModule = any;

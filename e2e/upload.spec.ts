@@ -69,15 +69,21 @@ function buildFolder(dir: string) {
   writeFileSync(join(dir, 'blank.txt'), '   \n\t\n');
 }
 
-/** ImageFolder zip: three class folders, metadata.jsonl with a malformed line and a missing image. */
+/**
+ * ImageFolder zip: three class folders, metadata.jsonl with a malformed line and a missing image, and a
+ * captions.csv repeating one caption per image (a second metadata file: repeats, not skips).
+ */
 function buildZip(path: string) {
   const files: Record<string, Uint8Array> = {};
   const lines: string[] = [];
+  const csv = ['file_name,text'];
   for (const [c, colour] of Object.keys(COLOURS).entries())
     for (let i = 0; i < 8; i++) {
       files[`shapes/${colour}/${i}.png`] = framed(COLOURS[colour], 10 * c + i);
       lines.push(JSON.stringify({ file_name: `${colour}/${i}.png`, text: [`a ${colour} square`, `the ${colour} one, number ${i}`] }));
+      csv.push(`${colour}/${i}.png,a ${colour} square`);
     }
+  files['shapes/captions.csv'] = utf8(`${csv.join('\n')}\n`);
   lines.splice(4, 0, '{"file_name": "red/1.png", "text": }'); // line 5
   lines.splice(9, 0, JSON.stringify({ file_name: 'red/missing.png', text: 'nothing here' })); // line 10
   files['shapes/metadata.jsonl'] = utf8(`${lines.join('\n')}\n`);
@@ -132,7 +138,7 @@ test('uploads: folder and zip through the real file inputs, report, cache, train
   const big = join(ROOT, 'big-folder');
   buildFolder(folder);
   buildZip(zip);
-  buildBig(big, 3000);
+  buildBig(big, 8000);
   const problems = watchConsole(page);
 
   await page.goto(hashOf(TINY));
@@ -146,14 +152,16 @@ test('uploads: folder and zip through the real file inputs, report, cache, train
   });
   await shot(page, 'dataset-panel', '00-dataset-builtin');
 
-  // ---- progress (a 3,000-image folder), then cancel
+  // ---- progress (an 8,000-image folder), then cancel
   await page.getByTestId('upload-folder').setInputFiles(big);
   await expect(page.getByTestId('upload-eta')).toContainText(/images\/s .* left/, { timeout: 60_000 });
   await expect(page.getByTestId('upload-progress')).toContainText('decoding images');
-  await shot(page, 'dataset-panel', '01-progress');
+  // Cancel at once: a built app decoded 3,000 images in ~7 s here (faster than a screenshot; a cancel after the
+  // last chunk lands too late and the upload stays cached), so the folder is 8,000 images.
   // dispatchEvent: no wait for layout stability (the progress line re-renders 10×/s while decoding).
   await page.getByTestId('upload-progress').getByRole('button', { name: 'Cancel' }).dispatchEvent('click');
   await expect(page.getByTestId('upload-error')).toContainText('cancelled');
+  await shot(page, 'dataset-panel', '01-cancelled');
 
   // ---- the folder through the folder picker (webkitdirectory)
   await page.getByTestId('upload-folder').setInputFiles(folder);
@@ -230,8 +238,10 @@ test('uploads: folder and zip through the real file inputs, report, cache, train
   // ---- the zip through the file picker: ImageFolder metadata with line numbers, class folders
   await page.getByTestId('upload-files').setInputFiles(zip);
   await expect(report).toHaveAttribute('data-loaded', '24', { timeout: 120_000 });
-  await expect(page.getByTestId('upload-summary')).toContainText('format imagefolder+zip');
-  await expect(report).toHaveAttribute('data-skipped', '2');
+  await expect(page.getByTestId('upload-summary')).toContainText('format imagefolder+csv+zip');
+  await expect(report).toHaveAttribute('data-skipped', '2'); // the repeated captions are not skips
+  await expect(page.getByTestId('upload-sources')).toContainText('shapes.zip/shapes/metadata.jsonl used');
+  await expect(page.getByTestId('upload-sources')).toContainText('shapes.zip/shapes/captions.csv repeats shapes.zip/shapes/metadata.jsonl: 24 identical captions ignored');
   const zipRows = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 3).map((td) => td.textContent)));
   expect(zipRows).toEqual([
     ['malformed metadata', 'shapes.zip/shapes/metadata.jsonl', '5'],

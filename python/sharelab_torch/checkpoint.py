@@ -44,6 +44,9 @@ DEFAULT_HYPER: dict[str, Any] = {
     "wdMultSpecific": 1,
     "lrMultNoDecay": 1,
     "wdMultNoDecay": 0,
+    "augment": 0,
+    "keepBest": 0,
+    "earlyStop": 0,
 }
 
 

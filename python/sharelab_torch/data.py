@@ -29,6 +29,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from .augment import AugmentOptions, apply_crop, augment_params, names_side
 from .rng import Rng
 
 CLIP_MEAN = (0.48145466, 0.4578275, 0.40821073)
@@ -282,19 +283,32 @@ class Sampler:
         lo = k * self.batch_size + rank * b
         return [(order[i], caption[i]) for i in range(lo, lo + b)]
 
+    def keyed_batch(self, step: int, rank: int = 0, world: int = 1) -> list[tuple[int, int, int, int]]:
+        """batch() plus (step, slot in the GLOBAL batch) per row: the key of the row's augmentation (augment.py)."""
+        lo = rank * (self.batch_size // world)
+        return [(i, c, step, lo + j) for j, (i, c) in enumerate(self.batch(step, rank, world))]
+
 
 class PairDataset:
     """Map-style dataset of (item, caption) pairs → (image (3,S,S), ids (T), eot, length); for a DataLoader."""
 
-    def __init__(self, items: Sequence[Item], tokenizer, image_size: int, context_length: int) -> None:
+    def __init__(self, items: Sequence[Item], tokenizer, image_size: int, context_length: int,
+                 augment: Optional[AugmentOptions] = None, seed: int = 0) -> None:
         self.items = items
         self.tok = tokenizer
         self.size = image_size
         self.T = context_length
+        # Seeded augmentation (augment.py): needs keyed rows (Sampler.keyed_batch) to know (step, slot).
+        self.augment, self.seed = augment, seed
 
-    def __getitem__(self, ic: tuple[int, int]):
-        i, c = ic
+    def __getitem__(self, ic: tuple[int, ...]):
+        i, c = ic[0], ic[1]
         it = self.items[i]
         img = preprocess(it.read(), self.size)
+        if self.augment is not None:
+            if len(ic) != 4:
+                raise ValueError("augmentation needs (item, caption, step, slot) rows: use Sampler.keyed_batch")
+            p = augment_params(self.seed, ic[2], ic[3], self.size, not names_side(it.captions), self.augment)
+            img = apply_crop(img, p)
         ids, length, eot, _ = self.tok.encode(it.captions[c], self.T)
         return img, ids, np.int64(eot), np.int64(length)

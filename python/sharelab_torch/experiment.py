@@ -25,7 +25,12 @@ PLAN_FORMAT = "sharelab-torch-plan/1"
 #: plan hyper field → train.py flag (train.py's defaults are the browser's; evalEvery drives --eval-every)
 _FLAGS = {"batchSize": "--batch-size", "steps": "--steps", "lr": "--lr", "minLr": "--min-lr", "warmup": "--warmup", "weightDecay": "--weight-decay",
           "beta1": "--beta1", "beta2": "--beta2", "eps": "--eps", "gradClip": "--grad-clip", "logEvery": "--log-every",
-          "checkpointEvery": "--checkpoint-every", "evalEvery": "--eval-every"}
+          "checkpointEvery": "--checkpoint-every", "evalEvery": "--eval-every",
+          # MS-CLIP's per-group optimiser multipliers (hyper.ts groupMults; train.py _MULT_ARGS)
+          "lrMultShared": "--lr-mult-shared", "wdMultShared": "--wd-mult-shared", "lrMultSpecific": "--lr-mult-specific",
+          "wdMultSpecific": "--wd-mult-specific", "lrMultNoDecay": "--lr-mult-no-decay", "wdMultNoDecay": "--wd-mult-no-decay"}
+#: browser-runner options the torch engine does not implement: a plan asking for them is refused, never run without them
+_UNSUPPORTED = ("augment", "keepBest", "earlyStop")
 
 
 def load_plan(plan_dir: Path) -> dict[str, Any]:
@@ -43,6 +48,9 @@ def train_argv(plan_dir: Path, run: dict[str, Any], a: argparse.Namespace) -> li
         stale.unlink(missing_ok=True)  # a rerun starts clean: metrics.jsonl is appended to
     (out / "config.json").write_text(json.dumps(run["config"], indent=1))
     argv = ["--config", str(out / "config.json"), "--prepared", str(plan_dir), "--out", str(out), "--seed", str(run["seed"]), "--device", a.device]
+    asked = [k for k in _UNSUPPORTED if run["hyper"].get(k)]
+    if asked:
+        raise SystemExit(f"run {run['id']}: hyper {', '.join(asked)} is not implemented by the torch engine (browser engine only); set it to 0 or use --engine browser")
     for k, flag in _FLAGS.items():
         if k in run["hyper"]:
             argv += [flag, repr(run["hyper"][k]) if isinstance(run["hyper"][k], float) else str(run["hyper"][k])]

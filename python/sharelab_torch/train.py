@@ -36,6 +36,7 @@ import torch.distributed as dist
 from . import checkpoint as ckpt
 from .checkpoint import DEFAULT_HYPER
 from .config import preset_config, with_defaults
+from .augment import DEFAULT_AUGMENT
 from .data import PairDataset, Sampler, open_source
 from .model import ShareClip
 from .optim import clamp_logit_scale, lr_at, make_optimizer, set_lr
@@ -73,6 +74,7 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     h.add_argument("--grad-clip", type=float, default=None, help="global grad-norm clip (0 = off)")
     h.add_argument("--log-every", type=int, default=None)
     h.add_argument("--checkpoint-every", type=int, default=None, help="0 = only at the end")
+    h.add_argument("--augment", action="store_const", const=1, default=None, help="seeded random resized crop + flip (not when a caption names left/right), as the browser's augment option (src/data/augment.ts)")
     h.add_argument("--seed", type=int, default=None, help="initial weights (bit-identical to the browser's for the same seed) and data order (default: the experiment's first seed, the checkpoint's, else 0)")
     r = p.add_argument_group("runtime")
     r.add_argument("--spawn", type=int, default=0, help="start N local processes (torch.multiprocessing) instead of torchrun")
@@ -105,6 +107,8 @@ def fill_defaults(a: argparse.Namespace, hyper: dict[str, Any], seed: Optional[i
     for key, attr in _HYPER_ARGS.items():
         if getattr(a, attr) is None:
             setattr(a, attr, hyper.get(key, DEFAULT_HYPER[key]))
+    if a.augment is None:
+        a.augment = int(hyper.get("augment", DEFAULT_HYPER["augment"]))
     if a.seed is None:
         a.seed = int(seed) if seed is not None else 0
 
@@ -125,6 +129,10 @@ def hyper_of(a: argparse.Namespace) -> dict[str, Any]:
         "evalEvery": a.eval_every,
         "checkpointEvery": a.checkpoint_every,
         **{k: getattr(a, _MULT_ARGS[k]) for k in _MULT_ARGS},
+        "augment": a.augment,
+        # Keep-best and early stopping live in the browser's runner only: the twin records them as off.
+        "keepBest": 0,
+        "earlyStop": 0,
     }
 
 
@@ -137,15 +145,16 @@ def free_port() -> int:
 class _StepBatches:
     """Batch sampler: this rank's (item, caption) list for every step from `start` to `steps`."""
 
-    def __init__(self, sampler: Sampler, start: int, steps: int, rank: int, world: int) -> None:
+    def __init__(self, sampler: Sampler, start: int, steps: int, rank: int, world: int, keyed: bool = False) -> None:
         self.sampler, self.start, self.steps, self.rank, self.world = sampler, start, steps, rank, world
+        self.keyed = keyed  # rows carry (step, slot) for the seeded augmentation
 
     def __len__(self) -> int:
         return max(0, self.steps - self.start)
 
     def __iter__(self):
         for s in range(self.start, self.steps):
-            yield self.sampler.batch(s, self.rank, self.world)
+            yield self.sampler.keyed_batch(s, self.rank, self.world) if self.keyed else self.sampler.batch(s, self.rank, self.world)
 
 
 def resolve_config(a: argparse.Namespace) -> tuple[dict[str, Any], Optional[ckpt.Checkpoint]]:
@@ -243,11 +252,19 @@ def _train(rank: int, world: int, device: torch.device, a: argparse.Namespace) -
 
     T, S = cfg["text"]["contextLength"], cfg["vision"]["imageSize"]
     sampler = Sampler(counts, a.batch_size, a.seed)
-    plan = _StepBatches(sampler, step0, a.steps, rank, world)
+    if prepared is not None and a.augment:
+        raise SystemExit("--augment: the torch engine's prepared data has no augmentation path yet; train from --data for augmented runs")
+    plan = _StepBatches(sampler, step0, a.steps, rank, world, keyed=bool(a.augment))
     loader: Any = (
         prepared.batches(plan)
         if prepared is not None
-        else torch.utils.data.DataLoader(PairDataset(items, tok, S, T), batch_sampler=plan, num_workers=a.workers, pin_memory=device.type == "cuda", persistent_workers=False)
+        else torch.utils.data.DataLoader(
+            PairDataset(items, tok, S, T, augment=DEFAULT_AUGMENT if a.augment else None, seed=a.seed),
+            batch_sampler=plan,
+            num_workers=a.workers,
+            pin_memory=device.type == "cuda",
+            persistent_workers=False,
+        )
     )
     params = [p for _, p in model.canonical_parameters()]
     amp = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(a.amp) if device.type == "cuda" else None

@@ -55,6 +55,15 @@ class TrainPy(unittest.TestCase):
         self.assertEqual(c.tokenizer["type"], "bpe-bytes")
         self.assertEqual(c.config["text"]["vocabSize"], c.tokenizer["vocabSize"])
 
+    def test_augment_changes_the_batches_and_is_recorded(self):
+        # The same seed with and without --augment: same data order, other pixels (so other losses); the flag is in the hyper.
+        plain, c0 = train(self.root / "plain", str(self.folder), "--preset", "separate", steps=2)
+        aug, c1 = train(self.root / "aug", str(self.folder), "--preset", "separate", "--augment", steps=2)
+        self.assertEqual((c0.hyper["augment"], c1.hyper["augment"]), (0, 1))
+        self.assertNotEqual(plain[0]["loss"], aug[0]["loss"])
+        again, _ = train(self.root / "aug2", str(self.folder), "--preset", "separate", "--augment", steps=2)
+        self.assertEqual([r["loss"] for r in aug], [r["loss"] for r in again])  # seeded
+
     def test_resume_is_exact(self):
         # 6 steps straight (checkpoint at 3) vs resuming that step-3 checkpoint for the last 3 (same --steps: same schedule)
         straight, c1 = train(self.root / "straight", str(self.folder), "--preset", "ms-clip", "--checkpoint-every", "3", steps=6)

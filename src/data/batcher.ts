@@ -2,9 +2,11 @@
 // with Rng(seed).fork(e + 1) and, from the same generator, picks one caption per image; batches are
 // consecutive slices of B (the last partial batch is dropped). batchAt(step) depends only on
 // (seed, step), so a run resumed at step s sees exactly the batches it would have seen.
-// Captions are tokenised once up front.
+// Captions are tokenised once up front. With `augment`, each image of a batch is a seeded random
+// resized crop (and flip, unless a caption names left/right) keyed by (seed, step, slot): see augment.ts.
 
 import { Rng } from '../util/rng';
+import { type AugmentOptions, applyCrop, augmentParams, namesSide } from './augment';
 import { type Images, copyImage } from './images';
 import type { Encoded } from './tokenizer';
 
@@ -27,6 +29,8 @@ export interface BatcherOptions {
   batchSize: number;
   contextLength: number;
   seed: number;
+  /** Seeded augmentation (off when absent/null: batches are the plain images). */
+  augment?: AugmentOptions | null;
 }
 
 export interface Batch {
@@ -74,6 +78,10 @@ export class Batcher {
   private readonly eot: Int32Array;
   private readonly lengths: Int32Array;
   private plan: EpochPlan | null = null;
+  /** (pool) 1 when no caption of the image names left/right (it may be flipped). */
+  private readonly flipOk: Uint8Array;
+  /** One image (chw) before augmentation. */
+  private readonly scratch: Float32Array;
 
   constructor(
     private readonly source: BatchSource,
@@ -120,6 +128,9 @@ export class Batcher {
       });
     });
     this.truncatedCaptions = truncated;
+    this.flipOk = Uint8Array.from(this.pool, (img) => (namesSide(source.captions[img]) ? 0 : 1));
+    if (opts.augment && h !== w) throw new Error(`augmentation needs square images, got ${h}×${w}`);
+    this.scratch = new Float32Array(opts.augment ? this.chw : 0);
   }
 
   private planFor(epoch: number): EpochPlan {
@@ -157,7 +168,13 @@ export class Batcher {
       const k = plan.caption[first + i];
       const img = this.pool[p];
       const row = this.capStart[p] + k;
-      copyImage(this.source.images, img, this.chw, b.images, i * this.chw);
+      const aug = this.opts.augment;
+      if (aug) {
+        const S = this.source.imageShape[1];
+        copyImage(this.source.images, img, this.chw, this.scratch, 0);
+        const crop = augmentParams(this.opts.seed, step, i, S, this.flipOk[p] === 1, aug);
+        applyCrop(this.scratch, 0, this.source.imageShape[0], S, crop, b.images, i * this.chw);
+      } else copyImage(this.source.images, img, this.chw, b.images, i * this.chw);
       b.ids.set(this.ids.subarray(row * T, (row + 1) * T), i * T);
       b.eot[i] = this.eot[row];
       b.lengths[i] = this.lengths[row];

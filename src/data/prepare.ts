@@ -3,6 +3,7 @@
 // zero-shot prompts when the dataset has class labels).
 import { COLOUR_SHAPE_CLASSES, article } from './builtin/attributes';
 import { type BuiltinDataset, type BuiltinOptions, generateBuiltin } from './builtin/generate';
+import type { AugmentOptions } from './augment';
 import { Batcher } from './batcher';
 import { type Images, copyImage } from './images';
 import { BpeTokenizer } from './tokenizer';
@@ -59,7 +60,8 @@ export interface Prepared {
   valCaptions: string[];
   /** Truncated captions (longer than the context), counted for the report. */
   truncated: number;
-  makeData(seed: number, batchSize: number): TrainData;
+  /** Batches of a run; `augment` turns on seeded augmentation (src/data/augment.ts). */
+  makeData(seed: number, batchSize: number, augment?: AugmentOptions | null): TrainData;
 }
 
 function encodeAll(tok: BpeTokenizer, texts: string[], T: number): TextSet {
@@ -117,11 +119,11 @@ export function prepare(set: ImageCaptionSet, contextLength: number, vocabSize =
     get truncated() {
       return truncated;
     },
-    makeData(seed, batchSize) {
+    makeData(seed, batchSize, augment) {
       const batcher = new Batcher(
         { images: set.images, imageShape: [3, S, S], captions: set.captions },
         tokenizer,
-        { indices: set.trainIndex, batchSize, contextLength, seed },
+        { indices: set.trainIndex, batchSize, contextLength, seed, augment },
       );
       truncated = batcher.truncatedCaptions;
       return { numTrain: set.trainIndex.length, batchAt: (step) => batcher.batchAt(step), val };

@@ -31,6 +31,12 @@ export interface TrainHyper {
   wdMultSpecific: number;
   lrMultNoDecay: number;
   wdMultNoDecay: number;
+  /** 1: seeded image augmentation (random resized crop, flip unless a caption names left/right; src/data/augment.ts). */
+  augment: number;
+  /** 1: the run ends with the weights of its best validation loss (a GPU copy kept at each improvement; src/train/best.ts). */
+  keepBest: number;
+  /** Early stopping: end the run after this many evaluations without a better validation loss (0 = off). */
+  earlyStop: number;
 }
 
 export const DEFAULT_HYPER: TrainHyper = {
@@ -53,6 +59,10 @@ export const DEFAULT_HYPER: TrainHyper = {
   wdMultSpecific: 1,
   lrMultNoDecay: 1,
   wdMultNoDecay: 0,
+  // Off by default: the built-in runs (and every study in experiments/) stay as they were.
+  augment: 0,
+  keepBest: 0,
+  earlyStop: 0,
 };
 
 type Rule = { min: number; max: number; int?: boolean };
@@ -76,6 +86,9 @@ export const HYPER_RULES: Record<keyof TrainHyper, Rule> = {
   wdMultSpecific: { min: 0, max: 100 },
   lrMultNoDecay: { min: 0, max: 100 },
   wdMultNoDecay: { min: 0, max: 100 },
+  augment: { min: 0, max: 1, int: true },
+  keepBest: { min: 0, max: 1, int: true },
+  earlyStop: { min: 0, max: 1000, int: true },
 };
 
 /**

@@ -1,11 +1,14 @@
 // The training loop of one run, independent of how it is hosted (Web Worker, headless runner,
 // tests): steps are submitted back to back; every `logEvery` steps the metric history is read
 // (the only regular readback), every `evalEvery` steps validation metrics are computed. Pause and
-// stop are honoured between steps.
+// stop are honoured between steps. With keepBest the run ends on the weights of its best validation
+// loss; with earlyStop it ends after that many evaluations without a better one; either way a note flags
+// validation loss rising while training loss falls (src/train/best.ts).
 import { withMemoryScope } from '../gpu/memory';
 import type { Gpu } from '../gpu/runtime';
 import type { ClipConfig } from '../model/config';
 import type { TrainData } from '../data/types';
+import { BestKeeper, type EvalPoint, overfitNote } from './best';
 import { type EvalEmbeddings, type EvalMetrics, evaluate } from './evaluate';
 import type { TrainHyper } from './hyper';
 import { type StepRecord, Trainer } from './trainer';
@@ -36,6 +39,10 @@ export interface RunCallbacks {
   onAutoPause?(message: string): void;
   /** After each metrics read: the GPU history is empty, a safe point for checkpoints on request. */
   afterRead?(trainer: Trainer): Promise<void>;
+  /** The run's overfitting note (best.ts), once, when it first applies; null-free. */
+  onNote?(note: string): void;
+  /** A new best validation loss (keepBest: its weights are now the ones the run will end with). */
+  onBest?(best: { step: number; valLoss: number }): void;
 }
 
 export interface RunResult {
@@ -43,6 +50,11 @@ export interface RunResult {
   stopped: boolean;
   final?: EvalMetrics;
   wallMs: number;
+  /** The best evaluation (keepBest: `final` is the re-evaluation of its restored weights). */
+  best?: { step: number; valLoss: number };
+  /** Ended by early stopping at trainer.step (< hyper.steps). */
+  stoppedEarly?: boolean;
+  note?: string;
 }
 
 export async function runTraining(gpu: Gpu, spec: RunSpec, data: TrainData, cb: RunCallbacks = {}, trainer?: Trainer): Promise<RunResult> {
@@ -58,10 +70,36 @@ export async function runTraining(gpu: Gpu, spec: RunSpec, data: TrainData, cb: 
   let skippedTotal = 0;
   const maxSkippedInARow = 5;
 
+  const keeper = new BestKeeper();
+  const points: EvalPoint[] = [];
+  let trainSum = 0;
+  let trainCount = 0;
+  let note: string | undefined;
   const doEval = async () => {
     const r = await evaluate(t, data.val, lastScale);
     final = r.metrics;
     cb.onEval?.(r.metrics, r.emb);
+    points.push({ step: t.step, valLoss: r.metrics.valLoss, trainLoss: trainCount ? trainSum / trainCount : Number.NaN });
+    trainSum = trainCount = 0;
+    if (!note) {
+      note = overfitNote(points) ?? undefined;
+      if (note) cb.onNote?.(note);
+    }
+    if (keeper.observe(t.step, r.metrics.valLoss)) {
+      if (h.keepBest) t.snapshotBest();
+      cb.onBest?.(keeper.best!);
+    }
+  };
+  /** The end of the run; early stopping comes right after an evaluation of these weights. */
+  const finish = async (stoppedEarly: boolean): Promise<RunResult> => {
+    if (!stoppedEarly) await doEval();
+    // keepBest: end on the best weights, re-evaluated so `final` (and the run's results) describe them.
+    if (h.keepBest && keeper.best && keeper.best.step !== t.step && t.restoreBest()) {
+      const r = await evaluate(t, data.val, lastScale);
+      final = r.metrics;
+      cb.onEval?.({ ...r.metrics, step: t.step }, r.emb);
+    }
+    return { trainer: t, stopped: false, final, wallMs: performance.now() - t0, best: keeper.best ?? undefined, stoppedEarly, note };
   };
 
   let scoped = false;
@@ -87,6 +125,10 @@ export async function runTraining(gpu: Gpu, spec: RunSpec, data: TrainData, cb: 
       lastStep = t.step;
       cb.onSteps?.(recs, sps);
       for (const r of recs) {
+        if (!r.skipped && Number.isFinite(r.loss)) {
+          trainSum += r.loss;
+          trainCount++;
+        }
         skippedInARow = r.skipped ? skippedInARow + 1 : 0;
         if (r.skipped) skippedTotal++;
       }
@@ -97,7 +139,10 @@ export async function runTraining(gpu: Gpu, spec: RunSpec, data: TrainData, cb: 
         );
       }
       const crossed = (every: number) => every > 0 && Math.floor(t.step / every) > Math.floor((t.step - recs.length) / every);
-      if (crossed(h.evalEvery) && !atEnd) await doEval();
+      if (crossed(h.evalEvery) && !atEnd) {
+        await doEval();
+        if (keeper.shouldStop(h.earlyStop)) return finish(true);
+      }
       if (crossed(h.checkpointEvery)) await cb.onCheckpoint?.(t);
       await cb.afterRead?.(t);
       let c = cb.control?.() ?? 'run';
@@ -110,6 +155,5 @@ export async function runTraining(gpu: Gpu, spec: RunSpec, data: TrainData, cb: 
       if (c === 'stop') return { trainer: t, stopped: true, final, wallMs: performance.now() - t0 };
     }
   }
-  await doEval();
-  return { trainer: t, stopped: false, final, wallMs: performance.now() - t0 };
+  return finish(false);
 }

@@ -244,6 +244,44 @@ const bnState: KernelCheck = {
   },
 };
 
+const keepBest: KernelCheck = {
+  kernel: 'train.best',
+  name: 'keepBest + earlyStop: snapshot/restore of the weights bit for bit; the run ends on its lowest validation loss (separate, B=16, eval every 4)',
+  heavy: true,
+  async run(gpu) {
+    const { prep, config, h } = setup('separate', { batchSize: 16, steps: 40, lr: 8e-3, warmup: 2, logEvery: 4, evalEvery: 4, checkpointEvery: 0, keepBest: 1, earlyStop: 3 });
+    const evals: { step: number; valLoss: number }[] = [];
+    const r = await runTraining(gpu, { id: 'best', config, hyper: h, seed: 4 }, prep.makeData(4, h.batchSize), {
+      onEval: (m) => evals.push({ step: m.step, valLoss: m.valLoss }),
+    });
+    const t = r.trainer;
+    const endStep = t.step;
+    // Mechanics: the snapshot survives more training and comes back exactly.
+    t.snapshotBest();
+    const kept = await t.readParams();
+    const data = prep.makeData(4, h.batchSize);
+    for (let s = 0; s < 2; s++) t.runStep(data.batchAt(t.step));
+    await t.readMetrics();
+    const moved = await t.readParams();
+    t.restoreBest();
+    const back = await t.readParams();
+    t.destroy();
+    const same = (x: Float32Array, y: Float32Array) => x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
+    // The run's evaluations before the end (the last onEval re-evaluates the restored best when it is not the last).
+    const trained = evals.slice(0, r.best && r.best.step !== evals[evals.length - 1].step ? -1 : undefined);
+    const min = Math.min(...trained.map((e) => e.valLoss));
+    const endErr = Math.abs((r.final?.valLoss ?? Number.NaN) - min);
+    const ok = !same(kept, moved) && same(kept, back) && r.best?.valLoss === min && endErr < 1e-5 && (!r.stoppedEarly || endStep < h.steps);
+    return {
+      kernel: 'train.best',
+      name: 'keep best',
+      ok,
+      maxAbsErr: endErr,
+      message: `val losses ${trained.map((e) => `${e.step}:${e.valLoss.toFixed(4)}`).join(' ')}; best ${r.best?.step}; final ${r.final?.valLoss.toFixed(4)}; early stop ${!!r.stoppedEarly} at step ${endStep}; restore exact ${same(kept, back)}${r.note ? `; ${r.note}` : ''}`,
+    };
+  },
+};
+
 /**
  * evaluate()'s validation loss is the run's own loss over the WHOLE val set (issue 16.7): a SigLIP run
  * (bias moved off its init by training) evaluated on 20 val images with batch 8 (batches 8, 8, 4) must
@@ -307,4 +345,4 @@ const valLoss: KernelCheck = {
   },
 };
 
-export const checks: KernelCheck[] = [determinism, learns, resume, nanGuard, bnState, valLoss, ...everyPreset];
+export const checks: KernelCheck[] = [determinism, learns, resume, nanGuard, bnState, valLoss, keepBest, ...everyPreset];

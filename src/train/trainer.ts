@@ -225,6 +225,32 @@ export class Trainer {
     return meta;
   }
 
+  /** GPU copies of params (+ BatchNorm running stats) at the best validation loss so far (keepBest). */
+  private best: { params: Tensor; bufs: Tensor | null } | null = null;
+
+  /** Copy the current weights aside on the GPU (no readback); restoreBest() puts them back. */
+  snapshotBest(): void {
+    const a = this.model.arena;
+    const n = a.layout.totalElements;
+    const bufs = this.model.buffers;
+    const nb = bufs?.layout.totalElements ?? 0;
+    this.best ??= { params: this.gpu.tensor([n], 'best.params'), bufs: bufs && nb > 0 ? this.gpu.tensor([nb], 'best.buffers') : null };
+    copy(this.gpu, a.flat('params'), this.best.params, n);
+    if (bufs && this.best.bufs) copy(this.gpu, bufs.flat(), this.best.bufs, nb);
+    this.gpu.flush();
+  }
+
+  /** Back to the weights of the last snapshotBest() (Adam moments and the step stay as they are); false without one. */
+  restoreBest(): boolean {
+    if (!this.best) return false;
+    const a = this.model.arena;
+    copy(this.gpu, this.best.params, a.flat('params'), a.layout.totalElements);
+    const bufs = this.model.buffers;
+    if (bufs && this.best.bufs) copy(this.gpu, this.best.bufs, bufs.flat(), bufs.layout.totalElements);
+    this.gpu.flush();
+    return true;
+  }
+
   /** Snapshot of all parameters (for checkpoints and tests). */
   async readParams(): Promise<Float32Array> {
     return this.gpu.read(this.model.arena.flat('params'));
@@ -235,6 +261,8 @@ export class Trainer {
     this.model.arena.destroy();
     this.model.buffers?.destroy();
     this.bufBackup?.buffer.destroy();
+    this.best?.params.buffer.destroy();
+    this.best?.bufs?.buffer.destroy();
     if (this.frozen) destroyFrozen(this.frozen);
     for (const t of [this.inputs.images, this.inputs.ids, this.inputs.eot, this.inputs.lengths, this.inputs.rows, this.partials, this.stats, this.hist]) {
       t.buffer.destroy();

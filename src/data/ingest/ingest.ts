@@ -2,11 +2,13 @@
 // worker and in Node. Steps: expand archives → drop OS litter and repeated paths → sort by path →
 // classify (text metadata / image by magic bytes / other) → structural image check and duplicate
 // removal by content hash → parse every caption source → resolve image references → pairs.
-// One bad item never aborts the load: every problem becomes a Skip in the report.
+// One bad item never aborts the load: every problem becomes a Skip in the report. A caption given
+// again identically for the same image is no problem: it is tallied as a repeat (sources.ts).
 import { expandArchives, type SourceFile } from './archive';
 import { fnv1a64, sameBytes } from './hash';
 import { IMAGE_EXTENSIONS, checkImage, detectImageType, detectUnsupportedType } from './magic';
 import { type CaptionRecord, parseCsv, parseJson, parseJsonl } from './metadata';
+import { CaptionTally, sourceRank } from './sources';
 import { basename, cleanCaption, decodeLines, extname, joinPath, normPath, stemPath, wdsKey } from './text';
 import {
   DEFAULT_MAX_EXPANDED_BYTES,
@@ -218,9 +220,10 @@ export function ingest(files: VirtualFile[], opts: IngestOptions = {}): IngestRe
     }
   }
 
-  // ---- attach captions to images
+  // ---- attach captions to images, the preferred metadata file first (stable: path order otherwise)
+  records.sort((a, b) => sourceRank(a.file) - sourceRank(b.file));
   const captions = new Map<string, string[]>();
-  const seen = new Map<string, Set<string>>();
+  const tally = new CaptionTally();
   for (const r of records) {
     const at = { file: r.file, line: r.line, where: r.where };
     const p = r.target ?? lookup(r.ref, r.dir);
@@ -234,18 +237,10 @@ export function ingest(files: VirtualFile[], opts: IngestOptions = {}): IngestRe
       continue;
     }
     const kept = alias.get(p) ?? p;
-    let set = seen.get(kept);
-    if (!set) {
-      set = new Set();
-      seen.set(kept, set);
-      captions.set(kept, []);
-    }
-    if (set.has(r.caption)) {
-      report({ ...at, reason: 'duplicate', detail: `caption already given for ${kept}` });
-      continue;
-    }
-    set.add(r.caption);
-    captions.get(kept)!.push(r.caption);
+    if (!tally.offer(kept, r.caption, r.file, r.format)) continue; // a repeat: tallied, not a loss
+    const list = captions.get(kept);
+    if (list) list.push(r.caption);
+    else captions.set(kept, [r.caption]);
   }
 
   const pairs: Pair[] = [];
@@ -280,6 +275,8 @@ export function ingest(files: VirtualFile[], opts: IngestOptions = {}): IngestRe
       skipped,
       counts,
       ignored,
+      repeats: tally.repeatList(),
+      metadata: tally.choices(),
     },
   };
 }

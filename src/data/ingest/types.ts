@@ -36,7 +36,7 @@ export type SkipReason =
   | 'image-without-caption'
   | 'empty-caption'
   | 'invalid-utf8'
-  | 'duplicate' // same image content as an earlier file, or the same caption twice for one image
+  | 'duplicate' // same image content as an earlier file, or one path listed twice with different content
   | 'oversized'
   | 'malformed-metadata' // a metadata line/record we cannot read (line number when line-based)
   | 'corrupt-archive'; // a zip/tar/gzip (or one of its members) we cannot expand
@@ -89,6 +89,30 @@ export interface IngestReport {
   counts: Record<SkipReason, number>;
   /** Files deliberately passed over without being an error (OS litter such as __MACOSX/, .DS_Store). */
   ignored: string[];
+  /**
+   * Identical captions given again for an image that already had them (another metadata file listing
+   * the same captions, or a file repeating itself): nothing is lost, so they are not skips. Absent in
+   * reports cached before this field existed.
+   */
+  repeats?: CaptionRepeat[];
+  /** Folders holding more than one caption table: which was read first (see sources.ts). */
+  metadata?: MetadataChoice[];
+}
+
+/** `count` captions of `file` repeat, identically and for the same image, captions `of` gave first. */
+export interface CaptionRepeat {
+  file: string;
+  /** The file that gave them first; equals `file` when a file repeats itself. */
+  of: string;
+  count: number;
+}
+
+export interface MetadataChoice {
+  dir: string;
+  /** The metadata file read first (its captions are the originals). */
+  used: string;
+  /** The other tables of the folder: identical captions they repeat, and new captions they add (kept). */
+  others: { file: string; repeated: number; added: number }[];
 }
 
 export interface Pair {

@@ -4,6 +4,7 @@ import { useSlice } from '../../store/store';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LoadResult } from '../../data/ingest/pipeline';
 import { formatDuration } from '../../data/ingest/preprocess';
+import { describeSources } from '../../data/ingest/sources';
 import { SKIP_REASONS, type Skip, type SkipReason } from '../../data/ingest/types';
 import { Plot, type PlotData } from '../charts/Plot';
 import { downloadText } from '../../util/download';
@@ -194,6 +195,18 @@ function Preview({ r }: { r: LoadResult }) {
   );
 }
 
+/** Which metadata file was used per folder, and one line per file repeating another's captions (not skips). */
+function SourceLines({ lines }: { lines: string[] }) {
+  if (!lines.length) return null;
+  return (
+    <ul className="upload-sources" data-testid="upload-sources">
+      {lines.map((l) => (
+        <li key={l}>{l}</li>
+      ))}
+    </ul>
+  );
+}
+
 export function UploadReportPanel() {
   const r = useSlice('uploads', (s) => s.last);
   const heap = useSlice('uploads', (s) => s.heap);
@@ -215,6 +228,7 @@ export function UploadReportPanel() {
         {r.cached ? 'from the browser cache (nothing decoded)' : `decoded in ${formatDuration(t.totalMs / 1000)}${rate ? ` (${Math.round(rate).toLocaleString('en-US')} pairs/s)` : ''}`}
         {heap ? ` · worker heap peak ${(heap.peak / 1e6).toFixed(0)} MB` : ''} · id <code title={r.id}>{r.id.slice(0, 12)}</code>
       </p>
+      <SourceLines lines={describeSources(rep)} />
       {rep.loaded < 2 ? (
         <p className="err" role="alert">
           Too few pairs to train on: fix the skipped items and drop the files again.
