@@ -1,6 +1,6 @@
 // The experiment file (`npm run experiment -- experiments/x.json`): presets × seeds on one dataset,
 // with shared model overrides and hyper-parameters. Validated strictly: unknown keys are errors.
-import type { ClipConfig, DeepPartial, LossKind } from '../model/config';
+import { type ClipConfig, type DeepPartial, type LossKind, withDefaults } from '../model/config';
 import { PRESET_NAMES, presetConfig } from '../model/registry';
 import { configProblems } from '../model/validate';
 import { DEFAULT_HYPER, type TrainHyper, validateHyper } from '../train/hyper';
@@ -14,11 +14,23 @@ export interface ExperimentSpec {
   model?: DeepPartial<ClipConfig>;
   loss?: LossKind;
   hyper?: Partial<TrainHyper>;
+  /** Preset or variant names; the first is the baseline every other is compared with. */
   presets: string[];
   seeds: number[];
+  /**
+   * Named variants of a preset for ablations (e.g. ms-clip without its parallel branch): `model` is laid
+   * over the experiment's `model`, then over the preset. A variant's runs carry the variant's name as their
+   * preset, so tables and comparisons name exactly what ran.
+   */
+  variants?: Record<string, ExperimentVariant>;
 }
 
-const KEYS = new Set(['name', 'description', 'dataset', 'model', 'loss', 'hyper', 'presets', 'seeds']);
+export interface ExperimentVariant {
+  preset: string;
+  model?: DeepPartial<ClipConfig>;
+}
+
+const KEYS = new Set(['name', 'description', 'dataset', 'model', 'loss', 'hyper', 'presets', 'seeds', 'variants']);
 
 export function validateExperiment(x: unknown): ExperimentSpec {
   const fail = (m: string): never => {
@@ -29,7 +41,19 @@ export function validateExperiment(x: unknown): ExperimentSpec {
   for (const k of Object.keys(e)) if (!KEYS.has(k)) fail(`unknown key "${k}" (allowed: ${[...KEYS].join(', ')})`);
   if (typeof e.name !== 'string' || !/^[\w.-]{1,80}$/.test(e.name)) fail('"name" must be 1–80 characters of letters, digits, _ . -');
   if (!Array.isArray(e.presets) || e.presets.length === 0) fail('"presets" must be a non-empty list');
-  for (const p of e.presets as unknown[]) if (typeof p !== 'string' || !PRESET_NAMES.includes(p)) fail(`unknown preset ${JSON.stringify(p)}; known: ${PRESET_NAMES.join(', ')}`);
+  const variants = (e.variants ?? {}) as Record<string, unknown>;
+  if (typeof variants !== 'object' || Array.isArray(variants)) fail('"variants" must be an object of name → { preset, model }');
+  for (const [name, v] of Object.entries(variants)) {
+    if (!/^[\w.+-]{1,60}$/.test(name)) fail(`variant name ${JSON.stringify(name)}: 1–60 characters of letters, digits, _ . + -`);
+    if (PRESET_NAMES.includes(name)) fail(`variant "${name}" has a preset's name: give it its own`);
+    const o = v as Record<string, unknown>;
+    if (!o || typeof o !== 'object' || Array.isArray(o)) fail(`variant "${name}" must be an object { preset, model }`);
+    for (const k of Object.keys(o)) if (k !== 'preset' && k !== 'model') fail(`variant "${name}": unknown key "${k}" (allowed: preset, model)`);
+    if (typeof o.preset !== 'string' || !PRESET_NAMES.includes(o.preset)) fail(`variant "${name}": unknown preset ${JSON.stringify(o.preset)}; known: ${PRESET_NAMES.join(', ')}`);
+  }
+  for (const p of e.presets as unknown[]) {
+    if (typeof p !== 'string' || !(PRESET_NAMES.includes(p) || p in variants)) fail(`unknown preset or variant ${JSON.stringify(p)}; known presets: ${PRESET_NAMES.join(', ')}`);
+  }
   if (!Array.isArray(e.seeds) || e.seeds.length === 0 || !(e.seeds as unknown[]).every((s) => Number.isInteger(s) && (s as number) >= 0 && (s as number) < 2 ** 31)) {
     fail('"seeds" must be a non-empty list of non-negative integers');
   }
@@ -45,7 +69,9 @@ export function experimentRuns(spec: ExperimentSpec): { dataset: DatasetSpec; ru
   const hyper = { ...DEFAULT_HYPER, ...spec.hyper };
   const runs: RunRequest[] = [];
   for (const preset of spec.presets) {
-    const config = presetConfig(preset, { ...spec.model, ...(spec.loss ? { loss: spec.loss } : {}) });
+    const variant = spec.variants?.[preset];
+    const base = presetConfig(variant?.preset ?? preset, { ...spec.model, ...(spec.loss ? { loss: spec.loss } : {}) });
+    const config = variant?.model ? withDefaults(variant.model, base) : base;
     const problems = configProblems(config);
     if (problems.length) throw new Error(`experiment: preset ${preset}: ${problems.join('; ')}`);
     for (const seed of spec.seeds) {
