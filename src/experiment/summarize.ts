@@ -2,7 +2,7 @@
 // formatted for the HTML report and the README.
 import { formatCI } from '../analysis/bootstrap';
 import { METRICS, type MetricKey, compareConfigs, summarizeRuns } from '../analysis/summary';
-import type { RunResultJson } from './main';
+import type { RunResultJson } from './spec';
 
 export interface ExperimentSummary {
   /** One row per preset: column label → "mean [lo, hi]". */
