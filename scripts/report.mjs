@@ -1,6 +1,29 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 // Self-contained HTML report of an experiment result (plotly inlined, no network).
 
+/**
+ * A p-value as text; mirrors formatP in src/analysis/seed-stats.ts: a resampling p below 1/replicates
+ * (no replicate had the other sign) prints "< 0.001" for 1,000 replicates, never 0.000.
+ */
+export function formatP(p, replicates = 1000) {
+  const floor = replicates > 0 ? 1 / replicates : 0.001;
+  if (p < floor) return `< ${Number(floor.toPrecision(2))}`;
+  return p.toFixed(Math.max(3, replicates > 0 ? Math.ceil(Math.log10(replicates)) : 3));
+}
+
+/** One comparison's figures: Δ [CI], raw p, Holm p (older results without Holm show raw p only). */
+function comparisonCells(c) {
+  const R = c.replicates ?? 1000;
+  return {
+    pair: `${c.a} vs ${c.b}`,
+    metric: c.metric,
+    delta: `${c.diff.toFixed(3)} [${c.ci[0].toFixed(3)}, ${c.ci[1].toFixed(3)}]`,
+    p: formatP(c.p, R),
+    pHolm: c.pHolm === undefined ? '–' : formatP(c.pHolm, R),
+    verdict: c.verdict,
+  };
+}
+
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 export function renderReport(result, plotlySource) {
@@ -17,7 +40,10 @@ export function renderReport(result, plotlySource) {
 <p>${esc(result.experiment.description ?? '')}</p>
 <p>Machine: ${esc(result.machine)}. Date ${esc(result.date)}. Wall time ${result.wallSeconds.toFixed(0)} s.</p>
 <h2>Results</h2><p>${esc(result.summary?.note ?? '')}</p>${table}
-<h2>Each preset vs ${esc(result.experiment.presets[0])}</h2><ul>${comps.map((c) => `<li>${esc(c.a)} vs ${esc(c.b)}, ${esc(c.metric)}: Δ = ${c.diff.toFixed(3)} [${c.ci[0].toFixed(3)}, ${c.ci[1].toFixed(3)}], p = ${c.p.toFixed(3)} — ${esc(c.verdict)}</li>`).join('')}</ul>
+<h2>Each preset vs ${esc(result.experiment.presets[0])}</h2><table><thead><tr><th>comparison</th><th>metric</th><th>Δ [95% CI]</th><th>p (one-sided)</th><th>Holm p</th><th>verdict (Holm)</th></tr></thead><tbody>${comps
+    .map(comparisonCells)
+    .map((c) => `<tr><td>${esc(c.pair)}</td><td>${esc(c.metric)}</td><td>${esc(c.delta)}</td><td>${esc(c.p)}</td><td>${esc(c.pHolm)}</td><td>${esc(c.verdict)}</td></tr>`)
+    .join('')}</tbody></table>
 <div id="curves"><h3>Training loss</h3><div id="loss" class="plot"></div>
 <h3>Final validation R@1 (image→text), one point per seed</h3><div id="r1" class="plot"></div></div>
 <script>
@@ -42,9 +68,9 @@ export function renderMarkdown(result) {
     '',
     result.summary?.note ?? '',
     '',
-    ...(result.summary?.comparisons ?? []).map(
-      (c) => `- ${c.a} vs ${c.b}, ${c.metric}: Δ = ${c.diff.toFixed(3)} [${c.ci[0].toFixed(3)}, ${c.ci[1].toFixed(3)}], p = ${c.p.toFixed(3)} — ${c.verdict}`,
-    ),
+    '| comparison | metric | Δ [95% CI] | p (one-sided) | Holm p | verdict (Holm) |',
+    '|---|---|---|---|---|---|',
+    ...(result.summary?.comparisons ?? []).map(comparisonCells).map((c) => `| ${c.pair} | ${c.metric} | ${c.delta} | ${c.p} | ${c.pHolm} | ${c.verdict} |`),
   ];
   return lines.join('\n');
 }

@@ -30,6 +30,23 @@ describe('attentionStats', () => {
     expect(s.poolShare[0]).toBeCloseTo(0.5, 6);
   });
 
+  it('causal rows: entropy normalised by ln(i + 1) visible keys; row 0 (one key) left out', () => {
+    // T=4, causal row i uniform over keys 0..i: every row with a choice is maximally spread → 1.
+    // Dividing by ln(L) instead would give (ln2 + ln3 + ln4)/ln4/3 ≈ 0.76 over rows 1..3.
+    const T = 4;
+    const p = new Float32Array(T * T);
+    for (let i = 0; i < T; i++) for (let j = 0; j <= i; j++) p[i * T + j] = 1 / (i + 1);
+    const s = attentionStats(p, 1, 1, T, { poolIndex: Int32Array.of(3), causal: true });
+    expect(s.entropy[0]).toBeCloseTo(1, 6);
+    // each row on its last key only: entropy 0 whatever the normalisation
+    const q = new Float32Array(T * T);
+    for (let i = 0; i < T; i++) q[i * T + i] = 1;
+    expect(attentionStats(q, 1, 1, T, { poolIndex: Int32Array.of(3), causal: true }).entropy[0]).toBeCloseTo(0, 6);
+    // with padding (2 valid tokens): only row 1 counts, uniform over its 2 keys → 1
+    const r = Float32Array.of(1, 0, 0, 0, 0.5, 0.5, 0, 0, 9, 9, 9, 9, 9, 9, 9, 9);
+    expect(attentionStats(r, 1, 1, T, { poolIndex: Int32Array.of(1), validLen: Int32Array.of(2), causal: true }).entropy[0]).toBeCloseTo(1, 6);
+  });
+
   it('image grid distance: Euclidean patch distance / grid side, CLS at 0', () => {
     // grid 2 → tokens: CLS, (0,0), (0,1), (1,0), (1,1). Row of patch (0,0) fully on patch (1,1): √2/2.
     const T = 5;

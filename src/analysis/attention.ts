@@ -4,7 +4,11 @@
 
 /** Per-head averages over items and valid query rows; each array has one value per head. */
 export interface HeadStats {
-  /** Row entropy / ln(length), in [0, 1] (1 = uniform over the valid keys). */
+  /**
+   * Row entropy / ln(number of keys the row can see), in [0, 1] (1 = uniform over its visible keys):
+   * ln(length) for bidirectional rows, ln(i + 1) for causal row i. Rows that see one key (causal
+   * row 0, a one-token item) have no choice to measure and are left out of the average.
+   */
   entropy: number[];
   /** Expected query→key distance / length (images: patch-grid Euclidean distance / grid side). */
   distance: number[];
@@ -23,6 +27,8 @@ export interface AttnStatsOptions {
    * Omit for text: distance = |i − j| / length.
    */
   grid?: number;
+  /** Causal self-attention (text): query row i sees keys 0..i, so its entropy is normalised by ln(i + 1). */
+  causal?: boolean;
 }
 
 /** Statistics of probs (N, H, T, T) — row i of (n, h) is query i's distribution over keys. */
@@ -40,31 +46,39 @@ export function attentionStats(probs: ArrayLike<number>, N: number, H: number, T
   };
   for (let h = 0; h < H; h++) {
     let e = 0;
+    let eItems = 0;
     let d = 0;
     let s = 0;
     for (let n = 0; n < N; n++) {
       const L = Math.min(T, Math.max(1, opts.validLen ? opts.validLen[n] : T));
       const pool = opts.poolIndex === 'cls' ? 0 : opts.poolIndex[n];
-      const lnL = Math.log(L);
       let en = 0;
+      let rows = 0;
       let dn = 0;
       let sn = 0;
       for (let i = 0; i < L; i++) {
         const row = ((n * H + h) * T + i) * T;
+        const visible = opts.causal ? i + 1 : L;
         let ent = 0;
         for (let j = 0; j < L; j++) {
           const p = probs[row + j];
           if (p > 0) ent -= p * Math.log(p);
           dn += p * dist(i, j, L);
         }
-        en += lnL > 0 ? ent / lnL : 0;
+        if (visible > 1) {
+          en += ent / Math.log(visible);
+          rows++;
+        }
         sn += pool < L ? probs[row + pool] : 0;
       }
-      e += en / L;
+      if (rows > 0) {
+        e += en / rows;
+        eItems++;
+      }
       d += dn / L;
       s += sn / L;
     }
-    entropy[h] = e / N;
+    entropy[h] = eItems > 0 ? e / eItems : 0;
     distance[h] = d / N;
     poolShare[h] = s / N;
   }

@@ -44,14 +44,16 @@ describe('configRows', () => {
     ]);
   });
 
-  it('recall CIs resample seeds and examples; loss and wall time seeds only', () => {
+  it('recall CIs resample seeds and examples; loss and wall time get a t-interval over seeds', () => {
     const r = rows[0];
-    expect(r.metrics['i2t@1']).toMatchObject({ seeds: 2, examples: Ni, resampled: 'seeds+examples' });
-    expect(r.metrics.zeroShot).toMatchObject({ seeds: 2, examples: 1, resampled: 'seeds' });
+    expect(r.metrics['i2t@1']).toMatchObject({ seeds: 2, examples: Ni, resampled: 'seeds+examples', method: 'multi-bootstrap' });
+    expect(r.metrics.zeroShot).toMatchObject({ seeds: 2, examples: 1, resampled: 'seeds', method: 't-interval' });
     expect(r.trainLoss?.mean).toBeCloseTo(3.05, 12);
     expect(r.wallSeconds?.mean).toBeCloseTo(10.5, 12);
-    expect(r.wallSeconds?.ci[0]).toBeGreaterThanOrEqual(10);
-    expect(r.wallSeconds?.ci[1]).toBeLessThanOrEqual(11);
+    // wall times 10 and 11: sd = 1/√2, se = 1/2, t_{0.975, 1} = 12.706 → 10.5 ± 6.353 (a bootstrap of
+    // two values would stay inside [10, 11], far too narrow).
+    expect(r.wallSeconds?.ci[0]).toBeCloseTo(10.5 - 12.7062 / 2, 3);
+    expect(r.wallSeconds?.ci[1]).toBeCloseTo(10.5 + 12.7062 / 2, 3);
   });
 
   it('flattens to CSV columns with mean / lo / hi / examples', () => {

@@ -1,8 +1,10 @@
 // The per-configuration results table: runs grouped into configurations (groups.ts), each metric as
-// mean ± 95% Multi-Bootstrap CI over seeds (summary.ts), plus train loss and wall time (seeds only),
+// mean ± 95% Multi-Bootstrap CI over seeds (summary.ts), plus train loss and wall time (one value per
+// run: t-interval over seeds, seed-stats.ts),
 // and a flat form for CSV export. Pure; the UI passes its finished runs.
-import { type BootstrapOptions, type BootstrapResult, multiBootstrap } from './bootstrap';
+import type { BootstrapOptions, BootstrapResult } from './bootstrap';
 import { configNames, type GroupableRun } from './groups';
+import { seedTInterval } from './seed-stats';
 import { METRICS, type MetricKey, type RunLike, type SummaryRow, summarizeRuns } from './summary';
 
 export interface FinishedRun extends RunLike, GroupableRun {
@@ -36,7 +38,7 @@ function firstPerSeed<T extends { seed: number; final: unknown }>(runs: T[]): T[
 
 function seedsOnly(values: (number | undefined)[], opts: BootstrapOptions): BootstrapResult | null {
   const v = values.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
-  return v.length ? multiBootstrap(v.map((x) => [x]), opts) : null;
+  return v.length ? seedTInterval(v, opts.alpha) : null;
 }
 
 export function configRows(runs: FinishedRun[], opts: BootstrapOptions = {}): ConfigRow[] {

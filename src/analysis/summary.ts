@@ -1,10 +1,13 @@
 // Per-config summaries and A/B comparisons of finished runs (configs × seeds), with Multi-Bootstrap
 // CIs (bootstrap.ts). Retrieval recall and zero-shot accuracy are resampled over seeds AND evaluation
-// examples (per-example ranks / correctness); metrics that only exist as one number per run (loss, geometry) are
-// resampled over seeds only, and their results say so (examples = 1, resampled = 'seeds').
+// examples (per-example ranks / correctness); text→image queries are clustered by their image (the
+// run's `t2iImage`), so an image is drawn with all its captions (METHODS.md). Metrics that only exist
+// as one number per run (loss, geometry) get a t-interval over seeds (seed-stats.ts), and their
+// results say so (examples = 1, resampled = 'seeds', method = 't-interval').
 // Shared by the UI and the experiment runner: RunLike is the minimal shape of RunResultJson.
 import type { ParamCounts } from '../model/params';
 import { type BootstrapOptions, type BootstrapResult, hitsAtK, multiBootstrap, type PairedBootstrapResult, pairedMultiBootstrap } from './bootstrap';
+import { pairedSeedTInterval, seedTInterval } from './seed-stats';
 
 /** The parts of EvalMetrics (src/train/evaluate.ts) used here; EvalMetrics is assignable to it. */
 export interface FinalLike {
@@ -16,7 +19,8 @@ export interface FinalLike {
   modalityGap?: number;
   alignment?: number;
   uniformity?: number;
-  perExample?: { i2tRank: number[]; t2iRank: number[]; zeroShot?: number[]; zeroShotHeldOut?: number[] };
+  /** t2iImage[j]: the val image of text→image query j (its cluster); absent in results saved before it. */
+  perExample?: { i2tRank: number[]; t2iRank: number[]; t2iImage?: number[]; zeroShot?: number[]; zeroShotHeldOut?: number[] };
 }
 
 /** One run: RunResultJson (src/experiment/spec.ts) is assignable to it. */
@@ -90,22 +94,61 @@ function perExample(f: FinalLike, metric: MetricKey): number[] | undefined {
   return ranks && ranks.length > 0 ? hitsAtK(ranks, r.k) : undefined;
 }
 
+/** Text→image queries' images when every run carries the same map (one val set), else undefined. */
+function clustersOf(finals: FinalLike[], metric: MetricKey): number[] | undefined {
+  if (parseRecall(metric)?.dir !== 't2i') return undefined;
+  const maps = finals.map((f) => f.perExample?.t2iImage);
+  const first = maps[0];
+  if (!first || !maps.every((m) => m && m.length === first.length && m.every((v, i) => v === first[i]))) return undefined;
+  return first;
+}
+
+interface Matrices {
+  mats: number[][][];
+  rows: number[];
+  /** Cluster of each column (text→image: the query's image), when known. */
+  clusters?: number[];
+}
+
 /**
  * (seeds × examples) matrices for groups of runs paired by position: per-example values when every
  * kept run has them with the same length, else one aggregate column. Positions where any group
  * lacks the metric are dropped from every group (pairing is kept); `rows` are the kept positions.
  */
-function matrices(groups: FinalLike[][], metric: MetricKey): { mats: number[][][]; rows: number[] } {
+function matrices(groups: FinalLike[][], metric: MetricKey): Matrices {
   const n = groups[0].length;
   const per = groups.map((g) => g.map((f) => perExample(f, metric)));
   const all = [...Array(n).keys()];
   const len = per[0][0]?.length;
   if (n > 0 && per.every((rows) => rows.every((row) => row !== undefined && row.length === len))) {
-    return { mats: per as number[][][], rows: all };
+    const clusters = clustersOf(groups.flat(), metric);
+    return { mats: per as number[][][], rows: all, ...(clusters && clusters.length === len ? { clusters } : {}) };
   }
   const agg = groups.map((g) => g.map((f) => aggregate(f, metric)));
   const rows = all.filter((i) => agg.every((col) => col[i] !== undefined));
   return { mats: agg.map((col) => rows.map((i) => [col[i] as number])), rows };
+}
+
+/** Caveat for text→image recall whose caption→image map was not stored (independent captions). */
+const UNCLUSTERED = 'captions resampled independently (no caption→image map stored): CI too narrow';
+
+function withCaveat<T extends { caveat: string; verdict?: string }>(r: T, metric: MetricKey, m: Matrices): T {
+  if (parseRecall(metric)?.dir !== 't2i' || m.clusters || m.mats[0][0].length === 1) return r;
+  const caveat = r.caveat ? `${r.caveat}; ${UNCLUSTERED}` : UNCLUSTERED;
+  return { ...r, caveat, ...(r.verdict !== undefined ? { verdict: `${r.verdict} — ${UNCLUSTERED}` } : {}) };
+}
+
+/** Multi-Bootstrap of per-example matrices (clustered when known), t-interval of one column per seed. */
+function interval(m: Matrices, metric: MetricKey, opts: BootstrapOptions): BootstrapResult {
+  const x = m.mats[0];
+  if (x[0].length === 1) return seedTInterval(x.map((r) => r[0]), opts.alpha);
+  return withCaveat(multiBootstrap(x, { ...opts, clusters: m.clusters }), metric, m);
+}
+
+function pairedInterval(m: Matrices, metric: MetricKey, opts: BootstrapOptions): PairedBootstrapResult {
+  const [a, b] = m.mats;
+  if (a[0].length === 1) return pairedSeedTInterval(a.map((r) => r[0]), b.map((r) => r[0]), opts.alpha);
+  return withCaveat(pairedMultiBootstrap(a, b, { ...opts, clusters: m.clusters }), metric, m);
 }
 
 /** One run per (preset, seed) with a final evaluation: the first such run in `runs`. */
@@ -126,8 +169,8 @@ export function summarizeRuns(runs: RunLike[], opts: SummaryOptions = {}): Summa
     const params = runs.find((r) => r.preset === preset && r.params)?.params;
     if (params) row.params = params;
     for (const metric of metrics) {
-      const { mats, rows } = matrices([finals], metric);
-      row.metrics[metric] = rows.length ? multiBootstrap(mats[0], opts) : null;
+      const m = matrices([finals], metric);
+      row.metrics[metric] = m.rows.length ? interval(m, metric, opts) : null;
     }
     return row;
   });
@@ -157,12 +200,13 @@ export function compareConfigs(runs: RunLike[], presetA: string, presetB: string
   const shared = [...ga.keys()].filter((s) => gb.has(s));
   const fa = shared.map((s) => ga.get(s)?.final as FinalLike);
   const fb = shared.map((s) => gb.get(s)?.final as FinalLike);
+  const m = matrices([fa, fb], metric);
   const {
     mats: [a, b],
     rows,
-  } = matrices([fa, fb], metric);
+  } = m;
   if (rows.length === 0) return null;
-  const res = pairedMultiBootstrap(a, b, opts);
+  const res = pairedInterval(m, metric, opts);
   const mean = (m: number[][]) => m.reduce((t, row) => t + row.reduce((u, v) => u + v, 0), 0) / (m.length * m[0].length);
   const dir = METRICS.find((m) => m.key === metric)?.better ?? null;
   const sign = res.seeds === 1 && res.examples === 1 ? 0 : res.ci[0] > 0 ? 1 : res.ci[1] < 0 ? -1 : 0;

@@ -1,22 +1,44 @@
 // The experiment's results table and comparisons, with Multi-Bootstrap CIs (src/analysis/summary.ts),
-// formatted for the HTML report and the README.
+// formatted for the HTML report and the README. The comparisons are one family: each carries its raw
+// one-sided p and the Holm-adjusted one, and its verdict follows the adjusted p (src/analysis/family.ts).
 import { formatCI } from '../analysis/bootstrap';
-import { METRICS, type MetricKey, compareConfigs, summarizeRuns } from '../analysis/summary';
-import type { RunResultJson } from './spec';
+import { adjustFamily } from '../analysis/family';
+import { type Comparison, METRICS, type MetricKey, compareConfigs, type RunLike, summarizeRuns } from '../analysis/summary';
+
+export interface ExperimentComparison {
+  a: string;
+  b: string;
+  metric: MetricKey;
+  diff: number;
+  ci: [number, number];
+  /** Raw one-sided p (share of replicates with the other sign; below 1/replicates means none). */
+  p: number;
+  /** Holm-adjusted p over every comparison of this summary. */
+  pHolm: number;
+  replicates: number;
+  /** 'cluster multi-bootstrap' (text→image: images drawn with all their captions), 'multi-bootstrap', 't-interval'. */
+  method: Comparison['method'];
+  /** From the Holm-adjusted p. */
+  verdict: string;
+  /** The comparison's own verdict from its unadjusted CI. */
+  verdictRaw: string;
+}
 
 export interface ExperimentSummary {
   /** One row per preset: column label → "mean [lo, hi]". */
   rows: Record<string, string>[];
   /** Each preset vs the first one (the baseline), on retrieval R@1 both ways. */
-  comparisons: { a: string; b: string; metric: MetricKey; diff: number; ci: [number, number]; p: number; verdict: string }[];
+  comparisons: ExperimentComparison[];
   note: string;
 }
 
 const TABLE: MetricKey[] = ['valLoss', 'i2t@1', 't2i@1', 'i2t@10', 'zeroShot', 'zeroShotHeldOut', 'modalityGap', 'alignment', 'uniformity'];
+const REPLICATES = 1000;
 
-export function summarizeExperiment(runs: RunResultJson[], presets: string[]): ExperimentSummary {
+/** `runs`: RunResultJson (./spec.ts) or anything with the same preset/seed/final fields. */
+export function summarizeExperiment(runs: RunLike[], presets: string[]): ExperimentSummary {
   const ok = runs.filter((r) => r.final);
-  const table = summarizeRuns(ok, { metrics: TABLE, replicates: 1000 });
+  const table = summarizeRuns(ok, { metrics: TABLE, replicates: REPLICATES });
   const label = (k: MetricKey) => METRICS.find((m) => m.key === k)?.label ?? k;
   const rows = table.map((row) => {
     const out: Record<string, string> = {
@@ -30,18 +52,32 @@ export function summarizeExperiment(runs: RunResultJson[], presets: string[]): E
     }
     return out;
   });
-  const comparisons: ExperimentSummary['comparisons'] = [];
+  const raw: Comparison[] = [];
   const base = presets[0];
   for (const p of presets.slice(1)) {
     for (const metric of ['i2t@1', 't2i@1'] as MetricKey[]) {
-      const c = compareConfigs(ok, p, base, metric, { replicates: 1000 });
-      if (c) comparisons.push({ a: p, b: base, metric, diff: c.diff, ci: c.ci, p: c.pOneSided, verdict: c.verdict });
+      const c = compareConfigs(ok, p, base, metric, { replicates: REPLICATES });
+      if (c) raw.push(c);
     }
   }
-  const sizes = table[0]?.metrics['i2t@1'];
+  const adjusted = adjustFamily(raw);
+  const comparisons = raw.map((c, i) => ({
+    a: c.presetA,
+    b: c.presetB,
+    metric: c.metric,
+    diff: c.diff,
+    ci: c.ci,
+    p: c.pOneSided,
+    pHolm: adjusted[i].pHolm,
+    replicates: c.replicates,
+    method: c.method,
+    verdict: adjusted[i].verdict,
+    verdictRaw: c.verdict,
+  }));
+  const sizes = table[0]?.metrics['t2i@1'] ?? table[0]?.metrics['i2t@1'];
   return {
     rows,
     comparisons,
-    note: `Mean [95% CI] by Multi-Bootstrap (seeds and evaluation examples resampled jointly, 1,000 replicates${sizes ? `; e.g. ${formatCI(sizes)}` : ''}). Recall and zero-shot accuracy resample examples too; aggregate metrics (loss, gap, alignment, uniformity) are bootstrapped over seeds only.`,
+    note: `Mean [95% CI]. Recall and zero-shot accuracy: Multi-Bootstrap (seeds and evaluation examples resampled jointly, ${REPLICATES.toLocaleString('en-US')} replicates${sizes ? `; e.g. ${formatCI(sizes)}` : ''}); text→image queries are resampled by image, each image with all its captions (cluster bootstrap). Val loss, gap, alignment and uniformity exist once per run: t-interval over seeds. Comparisons: p is one-sided (share of replicates with the other sign; "< 0.001" = none of ${REPLICATES.toLocaleString('en-US')}); Holm p is adjusted over all ${comparisons.length} comparisons, and the verdict uses it (a difference is called when Holm p < 0.025, i.e. a Holm-corrected two-sided 5% test).`,
   };
 }

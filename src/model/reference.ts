@@ -4,6 +4,7 @@
 // pre-LN blocks, tanh-GELU, CLS/mean/EOT pooling, ln_final after pooling, L2-normalised embeddings.
 import { batchnormForwardRef } from '../kernels/batchnorm';
 import { conv2dForwardRef } from '../kernels/conv2d';
+import { infoNceRef } from '../kernels/infonce';
 import { type ClipConfig, type VisionConfig, numPatches } from './config';
 import { branchPlan, usesParallelBranch } from './branch';
 import { stemPlan, usesConvStem } from './stem';
@@ -274,20 +275,8 @@ export function lossRef(cfg: ClipConfig, P: ParamGetter, img: M, txt: M, B: numb
       }
     return -L / B;
   }
-  const s = Math.exp(Math.min(P('logit_scale')[0], Math.log(100)));
-  const lse = (f: (k: number) => number) => {
-    let mx = -Infinity;
-    for (let k = 0; k < B; k++) mx = Math.max(mx, f(k));
-    let z = 0;
-    for (let k = 0; k < B; k++) z += Math.exp(f(k) - mx);
-    return mx + Math.log(z);
-  };
-  let L = 0;
-  for (let i = 0; i < B; i++) {
-    L += lse((j) => s * dot(i, j)) - s * dot(i, i);
-    L += lse((j) => s * dot(j, i)) - s * dot(i, i);
-  }
-  return L / (2 * B);
+  // InfoNCE: the one CPU implementation (src/kernels/infonce.ts, float64, scale clamped at 100).
+  return infoNceRef(img, txt, P('logit_scale')[0], B, E).loss;
 }
 
 export function clipLossRef(cfg: ClipConfig, P: ParamGetter, inp: RefInputs): { loss: number; img: M; txt: M } {

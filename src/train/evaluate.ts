@@ -1,9 +1,10 @@
 // Validation metrics of a trainer's current weights (METHODS.md "Metrics"): embeds the validation
 // split on the GPU (readback once per eval), computes everything else on the CPU.
-import { alignment, concatRows, dotRows, modalityGap, uniformity } from '../analysis/embeddings';
+import { alignment, concatRows, modalityGap, uniformity } from '../analysis/embeddings';
 import { recallAtK, zeroShotAccuracy } from '../analysis/retrieval';
 import type { TextSet, ValData } from '../data/types';
 import type { Trainer } from './trainer';
+import { validationLoss } from './val-loss';
 
 export type { TextSet, ValData };
 
@@ -20,36 +21,18 @@ export interface EvalMetrics {
   logitScale: number;
   zeroShot?: number;
   zeroShotHeldOut?: number;
-  /** Per-example outcomes (for the Multi-Bootstrap, which resamples evaluation examples). */
   /**
    * Per-example outcomes, so the Multi-Bootstrap can resample evaluation examples: retrieval ranks
-   * (0 = first), and zero-shot correctness (0/1) per labelled image and per held-out one.
+   * (0 = first), each text→image query's image (the cluster the bootstrap draws whole: an image
+   * with all its captions), and zero-shot correctness (0/1) per labelled image and per held-out one.
    */
-  perExample?: { i2tRank: number[]; t2iRank: number[]; zeroShot?: number[]; zeroShotHeldOut?: number[] };
+  perExample?: { i2tRank: number[]; t2iRank: number[]; t2iImage?: number[]; zeroShot?: number[]; zeroShotHeldOut?: number[] };
 }
 
 export interface EvalEmbeddings {
   img: Float32Array;
   txt: Float32Array;
   D: number;
-}
-
-/** Symmetric InfoNCE on the first B pairs (one caption per image), on the CPU, in float64. */
-export function pairLoss(img: Float32Array, txt: Float32Array, B: number, D: number, s: number): number {
-  let L = 0;
-  const lse = (f: (k: number) => number) => {
-    let mx = -Infinity;
-    for (let k = 0; k < B; k++) mx = Math.max(mx, f(k));
-    let z = 0;
-    for (let k = 0; k < B; k++) z += Math.exp(f(k) - mx);
-    return mx + Math.log(z);
-  };
-  for (let i = 0; i < B; i++) {
-    const pos = s * dotRows(img, i, txt, i, D);
-    L += lse((j) => s * dotRows(img, i, txt, j, D)) - pos;
-    L += lse((j) => s * dotRows(img, j, txt, i, D)) - pos;
-  }
-  return L / (2 * B);
 }
 
 export async function evaluate(trainer: Trainer, val: ValData, logitScale: number): Promise<{ metrics: EvalMetrics; emb: EvalEmbeddings }> {
@@ -62,11 +45,16 @@ export async function evaluate(trainer: Trainer, val: ValData, logitScale: numbe
   for (let j = c.N - 1; j >= 0; j--) first[val.captionImage[j]] = j;
   const pairedTxt = new Float32Array(val.Ni * D);
   for (let i = 0; i < val.Ni; i++) pairedTxt.set(txt.subarray(first[i] * D, first[i] * D + D), i * D);
-  const B = Math.min(val.Ni, trainer.hyper.batchSize);
+  // The run's own loss with its learned parameters (SigLIP: scale and bias) over the whole val set.
+  const params = await trainer.readParams();
+  const layout = trainer.arena.layout;
+  const t = params[layout.get('logit_scale').offset];
+  const b = trainer.cfg.loss === 'siglip' ? params[layout.get('logit_bias').offset] : 0;
+  const valLoss = validationLoss(img, pairedTxt, val.Ni, D, { kind: trainer.cfg.loss, t, b }, trainer.hyper.batchSize);
   const r = recallAtK(img, val.Ni, txt, c.N, D, val.captionImage);
   const metrics: EvalMetrics = {
     step: trainer.step,
-    valLoss: pairLoss(img, pairedTxt, B, D, Math.min(logitScale, 100)),
+    valLoss,
     i2t: r.i2t,
     t2i: r.t2i,
     alignment: alignment(img, pairedTxt, val.Ni, D),
@@ -75,7 +63,7 @@ export async function evaluate(trainer: Trainer, val: ValData, logitScale: numbe
     uniformityText: uniformity(pairedTxt, val.Ni, D),
     modalityGap: modalityGap(img, val.Ni, txt, c.N, D),
     logitScale,
-    perExample: { i2tRank: r.i2tRanks, t2iRank: r.t2iRanks },
+    perExample: { i2tRank: r.i2tRanks, t2iRank: r.t2iRanks, t2iImage: Array.from(val.captionImage) },
   };
   // Zero-shot prompts are not dataset captions: a frozen teacher table has no rows for them.
   const z = trainer.cfg.teacher ? undefined : val.zeroShot;

@@ -118,7 +118,7 @@ export async function probeAttention(trainer: Trainer, prep: Prepared, n = 16, s
   }
 
   const statsImage = img.probs.map((p) => attentionStats(p, N, v.heads, Tv, { poolIndex: 'cls', grid }));
-  const statsText = txt.probs.map((p) => attentionStats(p, N, t.heads, Tt, { poolIndex: eot, validLen: lengths }));
+  const statsText = txt.probs.map((p) => attentionStats(p, N, t.heads, Tt, { poolIndex: eot, validLen: lengths, causal: t.causal }));
   const depth = Math.min(v.depth, t.depth);
   const ckaPerLayer: number[] = [];
   const mixingPerLayer: (number | null)[] = [];

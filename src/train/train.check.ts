@@ -244,4 +244,67 @@ const bnState: KernelCheck = {
   },
 };
 
-export const checks: KernelCheck[] = [determinism, learns, resume, nanGuard, bnState, ...everyPreset];
+/**
+ * evaluate()'s validation loss is the run's own loss over the WHOLE val set (issue 16.7): a SigLIP run
+ * (bias moved off its init by training) evaluated on 20 val images with batch 8 (batches 8, 8, 4) must
+ * equal the float64 reference (src/model/reference.ts lossRef, its own SigLIP loops) on the same
+ * embeddings with the trained scale and bias read back from the GPU.
+ */
+const valLoss: KernelCheck = {
+  kernel: 'train.valloss',
+  name: 'SigLIP val loss = float64 reference with the learned scale and bias over the whole val set (20 images, batches 8 + 8 + 4)',
+  async run(gpu) {
+    const set = smallSet();
+    const prep = prepare(set, 16, 512);
+    const config = presetConfig('separate', { ...TINY_TRAIN, loss: 'siglip', text: { ...TINY_TRAIN.text, vocabSize: prep.tokenizer.vocabSize } as ClipConfig['text'] });
+    const h: TrainHyper = { ...DEFAULT_HYPER, batchSize: 8, steps: 6, warmup: 1, logEvery: 6, evalEvery: 0, checkpointEvery: 0, lr: 1e-2 };
+    const data = prep.makeData(1, h.batchSize);
+    const { Trainer } = await import('./trainer');
+    const { evaluate } = await import('./evaluate');
+    const { lossRef } = await import('../model/reference');
+    const t = new Trainer(gpu, config, h, 1);
+    try {
+      for (let s = 0; s < h.steps; s++) t.runStep(data.batchAt(s));
+      await t.readMetrics();
+      // The first 20 val images with all their captions.
+      const v = prep.val;
+      const Ni = 20;
+      const px = v.images.length / v.Ni;
+      const keep = [...v.captionImage.keys()].filter((j) => v.captionImage[j] < Ni);
+      const T = v.captions.ids.length / v.captions.N;
+      const pick = (a: Int32Array, w: number) => Int32Array.from(keep.flatMap((j) => Array.from(a.subarray(j * w, j * w + w))));
+      const captions = { ids: pick(v.captions.ids, T), eot: pick(v.captions.eot, 1), lengths: pick(v.captions.lengths, 1), N: keep.length };
+      const sub = { images: v.images.subarray(0, Ni * px), Ni, captions, captionImage: Int32Array.from(keep.map((j) => v.captionImage[j])) };
+      const { metrics, emb } = await evaluate(t, sub, 10);
+      const params = await t.readParams();
+      const tp = params[t.arena.layout.get('logit_scale').offset];
+      const bp = params[t.arena.layout.get('logit_bias').offset];
+      const D = emb.D;
+      const first = new Int32Array(Ni).fill(-1);
+      for (let j = captions.N - 1; j >= 0; j--) first[sub.captionImage[j]] = j;
+      const P = (name: string) => Float64Array.of(name === 'logit_scale' ? tp : bp);
+      let want = 0;
+      for (let lo = 0; lo < Ni; lo += h.batchSize) {
+        const B = Math.min(h.batchSize, Ni - lo);
+        const img = Float64Array.from(emb.img.subarray(lo * D, (lo + B) * D));
+        const txt = new Float64Array(B * D);
+        for (let i = 0; i < B; i++) txt.set(emb.txt.subarray(first[lo + i] * D, first[lo + i] * D + D), i * D);
+        want += B * lossRef(config, P, img, txt, B);
+      }
+      want /= Ni;
+      const err = Math.abs(metrics.valLoss - want);
+      const biasMoved = bp !== t.model.init[t.arena.layout.get('logit_bias').offset];
+      return {
+        kernel: 'train.valloss',
+        name: 'siglip val loss',
+        ok: err < 1e-9 * Math.max(1, Math.abs(want)) && biasMoved,
+        maxAbsErr: err,
+        message: `val loss ${metrics.valLoss.toFixed(6)} vs float64 reference ${want.toFixed(6)} (|Δ| ${err.toExponential(2)}); learned scale exp(${tp.toFixed(4)}), bias ${bp.toFixed(4)} (moved from init: ${biasMoved})`,
+      };
+    } finally {
+      t.destroy();
+    }
+  },
+};
+
+export const checks: KernelCheck[] = [determinism, learns, resume, nanGuard, bnState, valLoss, ...everyPreset];

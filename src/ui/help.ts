@@ -15,7 +15,7 @@ export const PRESET_HELP: Record<string, string> = {
 
 export const METRIC_HELP = {
   loss:
-    'Training loss per step (solid) and validation loss at each evaluation (dashed). InfoNCE: ½[CE(s·I·Tᵀ, diag) + CE(s·T·Iᵀ, diag)] on L2-normalised embeddings; SigLIP: −(1/B) Σᵢⱼ log σ(zᵢⱼ(s·xᵢ·yⱼ + b)). Validation loss is the symmetric InfoNCE on the first B validation pairs.',
+    'Training loss per step (solid) and validation loss at each evaluation (dashed). InfoNCE: ½[CE(s·I·Tᵀ, diag) + CE(s·T·Iᵀ, diag)] on L2-normalised embeddings; SigLIP: −(1/B) Σᵢⱼ log σ(zᵢⱼ(s·xᵢ·yⱼ + b)). Validation loss is each run’s OWN loss (InfoNCE with its learned, clamped scale; SigLIP with its learned scale and bias) over the WHOLE validation set: one pair per image (its first caption), in consecutive batches of the training batch size (the last may be smaller), each batch’s mean loss weighted by its size.',
   i2t: 'Image→text recall R@K (K = 1 solid, 5 dashed, 10 dotted) on the validation split: an image is a hit if any of its captions is among the K most similar captions.',
   t2i: 'Text→image recall R@K (K = 1 solid, 5 dashed, 10 dotted): a caption is a hit if its image is among the K most similar images.',
   logitScale: 'The learned temperature s = exp(t) multiplying the cosine similarities (InfoNCE init 1/0.07 ≈ 14.3, clamped at 100; SigLIP init 10).',
@@ -32,8 +32,8 @@ export const METRIC_HELP = {
   attnText:
     'Token × token attention of the caption (rows: queries, columns: keys) for the chosen layer and head; padding is not shown. A causal text tower only attends to earlier tokens.',
   attnTransfer:
-    'Attention-transfer score per layer and head: 1 − mean over three statistics of |image − text|, the statistics being mean entropy / ln(length), mean attention distance / length (patch-grid units for images) and the share of attention on the pooling token (CLS / EOT). 1 = the head behaves the same on both modalities. This is OUR definition (METHODS.md), not MS-CLIP’s; averaged over 16 validation pairs. Same colour scale 0..1 for every run.',
+    'Attention-transfer score per layer and head: 1 − mean over three statistics of |image − text|, the statistics being mean row entropy / ln(number of keys the row sees) (ln(length), or ln(i + 1) for causal text row i; rows that see a single key, such as causal row 0, have no choice and are left out), mean attention distance / length (patch-grid units for images) and the share of attention on the pooling token (CLS / EOT). 1 = the head behaves the same on both modalities. This is OUR definition (METHODS.md), not MS-CLIP’s; averaged over 16 validation pairs. Same colour scale 0..1 for every run.',
   cka:
-    'Linear CKA (Kornblith et al. 2019) between pooled image features (CLS) and the pooled features of their paired captions (EOT) after each block, on 16 validation pairs (small N biases CKA upward). OUR cross-modal measure (METHODS.md), not MS-CLIP’s analysis.',
+    'Linear CKA (Kornblith et al. 2019) between pooled image features (CLS token, or under mean pooling the mean of ALL tokens, CLS included, as the model pools) and the pooled features of their paired captions (EOT) after each block, on 16 validation pairs (small N biases CKA upward). OUR cross-modal measure (METHODS.md), not MS-CLIP’s analysis.',
   captionLengths: 'How many training captions have each length in tokens (byte-level BPE).',
 } as const;

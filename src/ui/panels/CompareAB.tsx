@@ -3,6 +3,8 @@
 // and of the difference.
 import { useMemo, useState } from 'react';
 import { describeSize } from '../../analysis/bootstrap';
+import { adjustFamily } from '../../analysis/family';
+import { formatP } from '../../analysis/seed-stats';
 import { asConfigRuns } from '../../analysis/config-table';
 import { METRICS, type MetricKey, compareConfigs, summarizeRuns } from '../../analysis/summary';
 import { Plot, type PlotData } from '../charts/Plot';
@@ -26,6 +28,13 @@ export function CompareAB() {
   const [A, B] = pickPair(configs, a, b);
   const info = METRICS.find((m) => m.key === metric) ?? METRICS[0];
   const cmp = useMemo(() => (A && B ? compareConfigs(named, A, B, metric, { replicates: 2000 }) : null), [named, A, B, metric]);
+  // The family a reader browses here: A against every other config on this metric (Holm over it).
+  const holm = useMemo(() => {
+    if (!A || !cmp) return null;
+    const family = configs.filter((c) => c !== A && c !== B).map((c) => compareConfigs(named, A, c, metric, { replicates: 2000 }));
+    const members = [cmp, ...family.filter((c) => c !== null)];
+    return { ...adjustFamily(members)[0], size: members.length };
+  }, [named, configs, A, B, metric, cmp]);
   const summary = useMemo(() => (configs.length ? summarizeRuns(named, { metrics: [metric], replicates: 1000 }) : []), [named, configs, metric]);
 
   const perConfig = useMemo((): PlotData[] => {
@@ -85,7 +94,7 @@ export function CompareAB() {
       </select>
     </div>
   );
-  const excludes = cmp ? cmp.ci[0] > 0 || cmp.ci[1] < 0 : false;
+  const excludes = cmp ? (holm && holm.size > 1 ? !holm.verdict.startsWith('no detectable') && !holm.verdict.startsWith('cannot') : cmp.ci[0] > 0 || cmp.ci[1] < 0) : false;
   return (
     <section className="panel" aria-labelledby="ab-h" data-testid="compare-ab">
       <h2 id="ab-h">
@@ -128,7 +137,7 @@ export function CompareAB() {
           {cmp ? (
             <div data-testid="ab-result">
               <p className={`verdict ${excludes ? 'yes' : 'no'}`} data-testid="ab-verdict">
-                {cmp.verdict}
+                {holm && holm.size > 1 ? holm.verdict : cmp.verdict}
               </p>
               {cmp.better ? (
                 <p className="note">
@@ -142,11 +151,14 @@ export function CompareAB() {
                 <dd>{f(cmp.meanB)}</dd>
                 <dt>A − B</dt>
                 <dd>
-                  {f(cmp.diff)}, 95% CI [{f(cmp.ci[0])}, {f(cmp.ci[1])}], one-sided p = {cmp.pOneSided < 1 / cmp.replicates ? `< ${(1 / cmp.replicates).toFixed(4)}` : cmp.pOneSided.toFixed(4)}
+                  {f(cmp.diff)}, 95% {cmp.method === 't-interval' ? 't-interval' : 'CI'} [{f(cmp.ci[0])}, {f(cmp.ci[1])}], one-sided p = {formatP(cmp.pOneSided, cmp.replicates, 4)}
+                  {holm ? `; Holm p = ${formatP(holm.pHolm, cmp.replicates, 4)} (${A} vs each of ${holm.size} config${holm.size === 1 ? '' : 's'})` : ''}
                 </dd>
                 <dt>resampled</dt>
                 <dd>
-                  {describeSize(cmp.seeds, cmp.examples)}; seeds {cmp.pairedSeeds.join(', ')} paired; {cmp.replicates.toLocaleString('en-US')} replicates
+                  {cmp.method === 't-interval'
+                    ? `${describeSize(cmp.seeds, cmp.examples)}; seeds ${cmp.pairedSeeds.join(', ')} paired; paired t-test`
+                    : `${describeSize(cmp.seeds, cmp.examples, cmp.clusters)}; seeds ${cmp.pairedSeeds.join(', ')} paired; ${cmp.replicates.toLocaleString('en-US')} replicates${cmp.method === 'cluster multi-bootstrap' ? ' (images drawn with all their captions)' : ''}`}
                 </dd>
                 {cmp.unpaired.A.length || cmp.unpaired.B.length ? (
                   <>

@@ -1,13 +1,13 @@
 // Results per configuration: mean over seeds with the 95% Multi-Bootstrap CI of every metric;
 // CSV and JSON export. The per-run table (ResultsTable) sits above it.
 import { useMemo } from 'react';
-import type { BootstrapResult } from '../../analysis/bootstrap';
+import { type BootstrapResult, describeSize } from '../../analysis/bootstrap';
 import { type ConfigRow, configRows, flattenConfigRows } from '../../analysis/config-table';
 import type { MetricKey } from '../../analysis/summary';
 import { toCsv } from '../../store/results';
 import { downloadText } from '../../util/download';
 import { Help } from '../Help';
-import { STATS_HELP } from '../help-stats';
+import { COLUMN_HELP, STATS_HELP } from '../help-stats';
 import { useFinishedRuns } from './useFinishedRuns';
 import '../analysis.css';
 
@@ -42,11 +42,11 @@ const bound = (v: number, digits: number) => {
 function Cell({ b, digits }: { b: BootstrapResult | null | undefined; digits: number }) {
   if (!b) return <td>—</td>;
   const one = b.seeds === 1 && b.examples === 1;
-  const title = one ? `${b.mean.toFixed(digits)} from 1 seed: no uncertainty estimate` : `mean ${b.mean.toFixed(digits)}, 95% CI [${b.ci[0].toFixed(digits)}, ${b.ci[1].toFixed(digits)}]; ${b.seeds} seed(s) × ${b.examples} example(s)${b.caveat ? `; ${b.caveat}` : ''}`;
+  const title = one ? `${b.mean.toFixed(digits)} from 1 seed: no uncertainty estimate` : `mean ${b.mean.toFixed(digits)}, 95% ${b.method} [${b.ci[0].toFixed(digits)}, ${b.ci[1].toFixed(digits)}]; ${describeSize(b.seeds, b.examples, b.clusters)}${b.caveat ? `; ${b.caveat}` : ''}`;
   return (
     <td title={title}>
       {b.mean.toFixed(digits)}
-      {b.resampled === 'seeds' && !one ? <sup title="seeds only">ˢ</sup> : null}
+      {b.resampled === 'seeds' && !one ? <sup title="one value per run: t-interval over seeds">ˢ</sup> : null}
       <span className="ci">{one ? '1 seed' : `[${bound(b.ci[0], digits)}, ${bound(b.ci[1], digits)}]`}</span>
     </td>
   );
@@ -75,7 +75,7 @@ export function ConfigTable() {
               <tr>
                 <th scope="col">config</th>
                 {COLS.map((c) => (
-                  <th scope="col" key={c.key}>
+                  <th scope="col" key={c.key} title={COLUMN_HELP[c.key]}>
                     {c.label}
                   </th>
                 ))}

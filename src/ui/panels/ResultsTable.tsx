@@ -4,6 +4,7 @@ import { resultRow, toCsv } from '../../store/results';
 import { useStore } from '../../store/store';
 import { selectRuns, useThrottled } from '../charts/useThrottled';
 import { downloadText } from '../../util/download';
+import { COLUMN_HELP } from '../help-stats';
 
 const COLS: [string, string][] = [
   ['run', 'run'],
@@ -52,7 +53,7 @@ export function ResultsTable() {
             <thead>
               <tr>
                 {cols.map(([k, label]) => (
-                  <th scope="col" key={k}>
+                  <th scope="col" key={k} title={COLUMN_HELP[k]}>
                     {label}
                   </th>
                 ))}
