@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../util/rng';
-import type { RunResultJson } from '../experiment/main';
+import type { RunResultJson } from '../experiment/spec';
 import type { EvalMetrics } from '../train/evaluate';
 import { hitsAtK, pairedMultiBootstrap } from './bootstrap';
 import { compareConfigs, type FinalLike, METRICS, type RunLike, summarizeRuns } from './summary';

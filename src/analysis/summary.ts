@@ -23,7 +23,7 @@ export interface FinalLike {
   perExample?: { i2tRank: number[]; t2iRank: number[]; t2iImage?: number[]; zeroShot?: number[]; zeroShotHeldOut?: number[] };
 }
 
-/** One run: RunResultJson (src/experiment/main.ts) is assignable to it. */
+/** One run: RunResultJson (src/experiment/spec.ts) is assignable to it. */
 export interface RunLike {
   preset: string;
   seed: number;

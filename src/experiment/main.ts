@@ -1,24 +1,8 @@
 // Headless experiment page: runs an experiment's runs through the SAME worker the playground uses
 // and returns every run's curves and metrics to scripts/experiment.mjs.
-import type { EvalMetrics } from '../train/evaluate';
 import { type FromWorker, type ToWorker, fitToDataset } from '../worker/protocol';
-import type { ParamCounts } from '../model/params';
-import { experimentRuns, validateExperiment } from './spec';
+import { type RunResultJson, experimentRuns, validateExperiment } from './spec';
 import { type ExperimentSummary, summarizeExperiment } from './summarize';
-
-export interface RunResultJson {
-  id: string;
-  preset: string;
-  seed: number;
-  /** As the worker counted them for the config it trained; `params.byModule` = counts per module (src/model/modules.ts). */
-  params?: ParamCounts;
-  curve: { step: number; loss: number; gradNorm: number; logitScale: number; lr: number }[];
-  evals: EvalMetrics[];
-  final: EvalMetrics | null;
-  wallMs: number;
-  status: string;
-  message?: string;
-}
 
 declare global {
   interface Window {

@@ -5,6 +5,8 @@ import { PRESET_NAMES, presetConfig } from '../model/registry';
 import { configProblems } from '../model/validate';
 import { DEFAULT_HYPER, type TrainHyper, validateHyper } from '../train/hyper';
 import { DEFAULT_DATASET, type DatasetSpec } from '../data/types';
+import type { ParamCounts } from '../model/params';
+import type { EvalMetrics } from '../train/evaluate';
 import type { RunRequest } from '../train/types';
 
 export interface ExperimentSpec {
@@ -79,4 +81,19 @@ export function experimentRuns(spec: ExperimentSpec): { dataset: DatasetSpec; ru
     }
   }
   return { dataset, runs };
+}
+
+/** One run's results as the headless runner writes them (experiments/results/*.json). */
+export interface RunResultJson {
+  id: string;
+  preset: string;
+  seed: number;
+  /** As the worker counted them for the config it trained; `params.byModule` = counts per module (src/model/modules.ts). */
+  params?: ParamCounts;
+  curve: { step: number; loss: number; gradNorm: number; logitScale: number; lr: number }[];
+  evals: EvalMetrics[];
+  final: EvalMetrics | null;
+  wallMs: number;
+  status: string;
+  message?: string;
 }

@@ -35,7 +35,7 @@ export interface ExperimentSummary {
 const TABLE: MetricKey[] = ['valLoss', 'i2t@1', 't2i@1', 'i2t@10', 'zeroShot', 'zeroShotHeldOut', 'modalityGap', 'alignment', 'uniformity'];
 const REPLICATES = 1000;
 
-/** `runs`: RunResultJson (./main.ts) or anything with the same preset/seed/final fields. */
+/** `runs`: RunResultJson (./spec.ts) or anything with the same preset/seed/final fields. */
 export function summarizeExperiment(runs: RunLike[], presets: string[]): ExperimentSummary {
   const ok = runs.filter((r) => r.final);
   const table = summarizeRuns(ok, { metrics: TABLE, replicates: REPLICATES });

@@ -2,7 +2,7 @@
 // (src/data/ingest/worker.ts) and switch the experiment between the built-in set and an upload.
 import { IdbUploadStore } from '../data/ingest/cache';
 import type { FromIngest } from '../data/ingest/protocol';
-import type { DatasetSpec } from '../data/types';
+import { DEFAULT_CONTEXT_LENGTH, type DatasetSpec } from '../data/types';
 import type { Patch } from './patch';
 import { useStore } from './store';
 import { startWorker } from './transport';
@@ -107,7 +107,7 @@ export function loadUpload(files: PickedFile[], name: string) {
     files,
     name,
     size,
-    contextLength: s.dataset?.contextLength ?? 16,
+    contextLength: s.experiment.dataset.contextLength ?? DEFAULT_CONTEXT_LENGTH, // the statistics count captions cut at the chosen context
     vocabSize: s.experiment.dataset.vocabSize ?? 512,
   });
 }

@@ -31,7 +31,7 @@ export function textMismatch(config: RunRequest['config'], dataset: { vocabSize:
 export type ToWorker =
   | { type: 'init'; dataset: DatasetSpec }
   | { type: 'enqueue'; run: RunRequest }
-  /** Load a finished run's model from its stored checkpoint (after a reload) for retrieval / zero-shot; no training, no posts but errors. */
+  /** Load a finished run's model from its stored checkpoint (after a reload) for retrieval / zero-shot; no training: posts model-ready, or an error. */
   | { type: 'attach'; run: RunRequest }
   | { type: 'pause'; id: string }
   | { type: 'resume'; id: string }
