@@ -6,7 +6,7 @@ import { buildLayout } from '../model/params';
 import { encodeImageRef, encodeTextRef } from '../model/reference';
 import { readCheckpoint } from '../train/checkpoint';
 import { type EvalMetrics, type EvalPoint, type ValData, type ValEmbeddings, metricsFromEmbeddings } from '../train/evaluate';
-import type { RunResultJson } from './main';
+import type { RunResultJson } from './spec';
 
 /** Largest |Δloss| / max(1, |loss|) over the first `steps` steps of each run present in both engines. */
 export function curveDifference(a: RunResultJson[], b: RunResultJson[], steps: number): { run: string; step: number; a: number; b: number; rel: number }[] {

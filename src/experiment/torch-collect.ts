@@ -6,7 +6,7 @@ import type { ClipConfig } from '../model/config';
 import { buildLayout, paramCounts } from '../model/params';
 import { type EvalMetrics, type ValData, metricsFromEmbeddings } from '../train/evaluate';
 import { type StTensor, decodeSafetensors } from '../train/safetensors';
-import type { RunResultJson } from './main';
+import type { RunResultJson } from './spec';
 import type { TorchRunPlan } from './torch-data';
 
 export interface TorchRunFiles {
