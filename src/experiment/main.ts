@@ -61,6 +61,10 @@ window.runExperiment = (raw) =>
         if (r) {
           r.final = m.final;
           r.wallMs = m.wallMs;
+          r.kernels = m.kernels ?? null;
+          if (m.best) r.best = m.best;
+          if (m.stoppedEarly) r.stoppedEarly = true;
+          if (m.note) r.note = m.note;
         }
         remaining--;
         log(`${m.id}: done, R@1 i2t ${m.final?.i2t[1]?.toFixed(3)} (${(m.wallMs / 1000).toFixed(0)} s)`);
@@ -68,7 +72,8 @@ window.runExperiment = (raw) =>
           worker.terminate();
           resolve(finish());
         }
-      } else if (m.type === 'error') log(`error: ${m.message}`);
+      } else if (m.type === 'kernels' && m.line) log(`${m.id}: ${m.line}`);
+      else if (m.type === 'error') log(`error: ${m.message}`);
       else if (m.type === 'gpu-problem') log(`GPU problem: ${JSON.stringify(m.problem)}`);
     };
     send({ type: 'init', dataset });

@@ -96,4 +96,12 @@ export interface RunResultJson {
   wallMs: number;
   status: string;
   message?: string;
+  /** The tuned kernel table the run trained with (src/kernels/tuner.ts tableJson), null when none. */
+  kernels?: object | null;
+  /** Lowest validation loss and its step (keepBest: the weights `final` describes). */
+  best?: { step: number; valLoss: number };
+  /** Ended by early stopping (hyper.earlyStop). */
+  stoppedEarly?: boolean;
+  /** The overfitting note (src/train/best.ts), when it applied. */
+  note?: string;
 }

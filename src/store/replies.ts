@@ -46,7 +46,23 @@ export function onReply(m: FromWorker) {
       s.patchRun(m.id, { attention: m.payload });
       break;
     case 'done':
-      s.patchRun(m.id, { final: m.final, wallMs: m.wallMs });
+      s.patchRun(m.id, {
+        final: m.final,
+        wallMs: m.wallMs,
+        ...(m.best ? { best: m.best } : {}),
+        ...(m.stoppedEarly ? { stoppedEarly: true } : {}),
+        ...(m.note ? { note: m.note } : {}),
+        ...(m.kernels !== undefined ? { kernels: m.kernels } : {}),
+      });
+      break;
+    case 'run-note':
+      s.patchRun(m.id, { note: m.note });
+      break;
+    case 'best':
+      s.patchRun(m.id, { best: { step: m.step, valLoss: m.valLoss } });
+      break;
+    case 'kernels':
+      s.patchRun(m.id, { ...(m.line !== undefined ? { tuning: m.line } : {}), ...(m.table !== undefined ? { kernels: m.table } : {}) });
       break;
     case 'model-ready':
       s.patchRun(m.id, { model: 'ready' });

@@ -37,6 +37,16 @@ export interface RunInfo {
    * a new page (or a restarted worker) holds no models.
    */
   model?: 'attaching' | 'ready';
+  /** The overfitting note (validation loss rising while training loss falls; src/train/best.ts). */
+  note?: string;
+  /** The best validation loss so far and its step (keepBest: the weights the run ends with). */
+  best?: { step: number; valLoss: number };
+  /** Ended by early stopping (hyper.earlyStop) before its last step. */
+  stoppedEarly?: boolean;
+  /** The kernel autotuner's last progress line while the run starts. */
+  tuning?: string;
+  /** The tuned kernel table the run trained with (tuner.ts tableJson), null when none. */
+  kernels?: object | null;
 }
 
 export const PALETTE = ['#3a5bd9', '#d9480f', '#2b8a3e', '#ae3ec9', '#e8590c', '#0b7285', '#c2255c', '#5c940d', '#862e9c', '#495057'];

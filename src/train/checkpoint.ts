@@ -6,6 +6,7 @@ import type { ArenaLayout } from '../gpu/arena';
 import type { ClipConfig } from '../model/config';
 import { type StTensor, SafetensorsError, decodeSafetensors, encodeSafetensors } from './safetensors';
 import type { TrainHyper } from './hyper';
+import { tableJson } from '../kernels/tuner';
 
 export const CHECKPOINT_FORMAT = 'sharelab-clip/1';
 
@@ -23,6 +24,11 @@ export interface CheckpointMeta {
    * rows [step, loss, gradNorm, logitScale, lr, skipped 0/1]. Optional (absent in files from elsewhere).
    */
   history?: HistoryRow[];
+  /**
+   * The kernel table the run trained with (tuner.ts tableJson: adapter key, and per family × shape the
+   * variant chosen), so the result can be reproduced. Optional: absent when no table was active.
+   */
+  kernels?: object | null;
 }
 
 export type HistoryRow = [number, number, number, number, number, number];
@@ -63,6 +69,9 @@ export function writeCheckpoint(layout: ArenaLayout, state: CheckpointState, met
     aliases: JSON.stringify(aliases),
   };
   if (meta.history) md.history = JSON.stringify(meta.history);
+  // Default: the table active in this context (the worker applies the run's table after its first step).
+  const kernels = meta.kernels === undefined ? tableJson() : meta.kernels;
+  if (kernels) md.kernels = JSON.stringify(kernels);
   return encodeSafetensors(tensors, md);
 }
 
@@ -94,6 +103,8 @@ export function readCheckpoint(
     hyper: parse('hyper'),
     aliases: parse('aliases') ?? {},
   };
+  const kernels = parse('kernels');
+  if (kernels !== null) meta.kernels = kernels;
   const history = parse('history');
   if (history !== null) {
     if (!Array.isArray(history) || history.some((r) => !Array.isArray(r) || r.length !== 6)) throw new SafetensorsError('metadata "history" must be rows of 6 numbers');

@@ -43,6 +43,13 @@ export interface RunCallbacks {
   onNote?(note: string): void;
   /** A new best validation loss (keepBest: its weights are now the ones the run will end with). */
   onBest?(best: { step: number; valLoss: number }): void;
+  /**
+   * Around the run's first step of this call (a fresh start or a resume): the host's kernel autotuner
+   * records the shapes the step dispatches (before) and tunes / applies its table (after; the worker's
+   * src/worker/tuning.ts). Not called by tests that want the fixed kernel rule.
+   */
+  beforeFirstStep?(trainer: Trainer): Promise<void>;
+  afterFirstStep?(trainer: Trainer): Promise<void>;
 }
 
 export interface RunResult {
@@ -109,7 +116,9 @@ export async function runTraining(gpu: Gpu, spec: RunSpec, data: TrainData, cb: 
       // becomes one clear error (and the trainer's buffers are freed) instead of an uncaptured one.
       scoped = true;
       try {
+        await cb.beforeFirstStep?.(t);
         await withMemoryScope(gpu.device, () => t.runStep(data.batchAt(t.step)), { batchSize: h.batchSize, params: t.arena.layout.totalElements });
+        await cb.afterFirstStep?.(t);
       } catch (e) {
         if (!trainer) t.destroy();
         throw e;

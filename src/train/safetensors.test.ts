@@ -5,6 +5,7 @@ import { buildBufferLayout } from '../model/stem';
 import { presetConfig } from '../model/registry';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { DEFAULT_HYPER } from './hyper';
+import { applyTable, tableJson } from '../kernels/tuner';
 import { SafetensorsError, decodeSafetensors, encodeSafetensors } from './safetensors';
 
 describe('safetensors', () => {
@@ -51,6 +52,25 @@ describe('safetensors', () => {
     }
     const other = buildLayout(presetConfig('separate', { vision: { depth: 1 }, text: { depth: 1 } }));
     expect(() => readCheckpoint(bytes, other)).toThrow(/missing tensor "vision.blocks.0/);
+  });
+
+  it('checkpoint metadata records the kernel table: the active one by default, or the one given; none: no key', () => {
+    const cfg = presetConfig('shared-all', { vision: { depth: 1 }, text: { depth: 1 } });
+    const L = buildLayout(cfg);
+    const n = L.totalElements;
+    const state = { params: new Float32Array(n), m: new Float32Array(n), v: new Float32Array(n) };
+    const meta = { config: cfg, tokenizer: {}, step: 1, seed: 1, hyper: DEFAULT_HYPER };
+    expect(readCheckpoint(writeCheckpoint(L, state, meta)).meta.kernels).toBeUndefined();
+    const key = { adapter: 'SwiftShader', browser: 'test', kernelVersion: 'abc' };
+    applyTable({ key, id: 'k', createdAt: 'now', tookMs: 5, truncated: false, entries: [{ family: 'matmul', shape: '3x5x7', best: 'vec4', ms: 0.5, times: { vec4: 0.5 } }] });
+    try {
+      const active = tableJson();
+      expect(readCheckpoint(writeCheckpoint(L, state, meta)).meta.kernels).toEqual(active);
+      expect(readCheckpoint(writeCheckpoint(L, state, { ...meta, kernels: null })).meta.kernels).toBeUndefined();
+      expect(readCheckpoint(writeCheckpoint(L, state, { ...meta, kernels: { given: 1 } })).meta.kernels).toEqual({ given: 1 });
+    } finally {
+      applyTable(undefined);
+    }
   });
 
   it('checkpoint stores BatchNorm running stats as buffers.*; a checkpoint without them keeps the initial values', () => {

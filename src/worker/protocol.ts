@@ -58,7 +58,26 @@ export type FromWorker =
   | { type: 'steps'; id: string; records: StepRecord[]; stepsPerSec: number }
   | { type: 'eval'; id: string; snapshot: EvalSnapshot }
   | { type: 'attention'; id: string; payload: AttentionPayload }
-  | { type: 'done'; id: string; final: EvalMetrics | null; wallMs: number }
+  /**
+   * best / stoppedEarly / note: RunResult's (src/train/runner.ts); kernels: the tuned kernel table the run
+   * trained with (tuner.ts tableJson), null when none.
+   */
+  | {
+      type: 'done';
+      id: string;
+      final: EvalMetrics | null;
+      wallMs: number;
+      best?: { step: number; valLoss: number };
+      stoppedEarly?: boolean;
+      note?: string;
+      kernels?: object | null;
+    }
+  /** The run's overfitting note (src/train/best.ts), posted once when it first applies. */
+  | { type: 'run-note'; id: string; note: string }
+  /** A new best validation loss at `step` (keepBest: the weights the run will end with). */
+  | { type: 'best'; id: string; step: number; valLoss: number }
+  /** The kernel autotuner, around the run's first step: a progress line, or (table) the table it trains with. */
+  | { type: 'kernels'; id: string; line?: string; table?: object | null }
   /** The worker holds the run's trained model and evaluated embeddings: retrieval and zero-shot can ask it. */
   | { type: 'model-ready'; id: string }
   | {

@@ -11,6 +11,8 @@ import { trainWithRecovery } from './device';
 import { attention, snapshot } from './exploration';
 import { type RunState, W, errorText, post, prepOf } from './state';
 import { ensureTeacher, teacherStart, verifyFrozen } from './teacher';
+import { tuningHooks } from './tuning';
+import { DEFAULT_AUGMENT } from '../data/augment';
 
 /** Queue a run to train; attachOnly: only load a finished run's model (after a reload), no training. */
 export function enqueue(run: RunRequest, attachOnly = false) {
@@ -63,7 +65,9 @@ async function train(id: string, st: RunState, cfg: RunRequest['config'], start:
   let first = start;
   const { req } = st;
   post({ type: 'status', id, status: 'running', params: paramCounts(buildLayout(cfg)) });
-  const data = runPrep.makeData(req.seed, req.hyper.batchSize);
+  // Augmentation is seeded by the run's seed (src/data/augment.ts): the same run sees the same batches.
+  const data = runPrep.makeData(req.seed, req.hyper.batchSize, req.hyper.augment ? DEFAULT_AUGMENT : null);
+  let kernels: object | null = null;
   if (cfg.teacher && !first) {
     // A teacher run is also evaluated at step 0: its retrieval is compared with the untrained start.
     const s0 = await teacherStart(gpu, cfg, req.hyper, req.seed, runPrep.val);
@@ -102,6 +106,15 @@ async function train(id: string, st: RunState, cfg: RunRequest['config'], start:
         st.control = 'pause';
         post({ type: 'status', id, status: 'paused', message });
       },
+      onNote: (note) => post({ type: 'run-note', id, note }),
+      onBest: (best) => post({ type: 'best', id, ...best }),
+      ...tuningHooks({
+        onLine: (line) => post({ type: 'kernels', id, line }),
+        onTable: (table) => {
+          kernels = table;
+          post({ type: 'kernels', id, table });
+        },
+      }),
     },
     first,
   );
@@ -115,7 +128,7 @@ async function train(id: string, st: RunState, cfg: RunRequest['config'], start:
     if (frozen) post(frozen);
   }
   post({ type: 'status', id, status: res.stopped ? 'stopped' : 'done' });
-  post({ type: 'done', id, final: res.final ?? null, wallMs: res.wallMs });
+  post({ type: 'done', id, final: res.final ?? null, wallMs: res.wallMs, best: res.best, stoppedEarly: res.stoppedEarly, note: res.note, kernels });
   if (st.emb) post({ type: 'model-ready', id });
 }
 

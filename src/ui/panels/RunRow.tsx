@@ -33,6 +33,22 @@ export function RunRow({ id }: { id: string }) {
             ⚠ {skipped} skipped
           </span>
         ) : null}
+        {r.status === 'running' && r.tuning ? (
+          <div className="muted small" data-testid="run-tuning" title="the kernel autotuner times this adapter's kernel variants on the run's shapes (once per shape)">
+            {r.tuning}
+          </div>
+        ) : null}
+        {r.best ? (
+          <div className="muted small" data-testid="run-best" title={`lowest validation loss ${r.best.valLoss.toFixed(4)}${r.request?.hyper.keepBest ? ': the run ends with these weights' : ''}`}>
+            best at step {r.best.step}
+            {r.stoppedEarly ? ' · stopped early' : ''}
+          </div>
+        ) : null}
+        {r.note ? (
+          <div className="warn small" data-testid="run-note">
+            {r.note}
+          </div>
+        ) : null}
       </td>
       <td>
         <progress max={total} value={step} aria-label={`${r.label} progress`} /> {step}/{total}

@@ -2,10 +2,11 @@
 import { useMemo } from 'react';
 import { type TrainHyper, validateHyper } from '../../train/hyper';
 import { addToQueue, train } from '../../store/client';
-import { modelProblems } from '../../store/experiment';
+import { modelProblems, runConfig } from '../../store/experiment';
 import { useStore } from '../../store/store';
 import { NumberField } from '../NumberField';
 import { SeedsField } from './SeedsField';
+import { estimateLine } from './train-estimate';
 
 const FIELDS: { key: keyof TrainHyper; label: string; step?: number | 'any' }[] = [
   { key: 'lr', label: 'learning rate', step: 'any' },
@@ -22,6 +23,13 @@ const FIELDS: { key: keyof TrainHyper; label: string; step?: number | 'any' }[] 
   { key: 'wdMultNoDecay', label: 'wd × no-decay', step: 'any' },
   { key: 'evalEvery', label: 'eval every' },
   { key: 'logEvery', label: 'log every' },
+  { key: 'earlyStop', label: 'early stop after (evals, 0 = off)' },
+];
+
+/** On/off hyper-parameters (stored as 0 / 1) with what they do, for small uploads that overfit (src/train/best.ts). */
+const TOGGLES: { key: 'augment' | 'keepBest'; label: string; help: string }[] = [
+  { key: 'augment', label: 'augment images', help: 'seeded random resized crop and horizontal flip (not for images whose captions say left/right)' },
+  { key: 'keepBest', label: 'keep best checkpoint', help: 'the run ends with the weights of its lowest validation loss' },
 ];
 
 export function TrainingPanel() {
@@ -42,6 +50,19 @@ export function TrainingPanel() {
     return out;
   }, [e, errors]);
   const blocked = blockers.length > 0;
+  // The runs a click trains: the planned ones, else one per preset × seed (as actions.train does).
+  const runs = useStore((s) => s.runs);
+  const order = useStore((s) => s.order);
+  const adapter = useStore((s) => (s.gpu.kind === 'ready' ? s.gpu.adapter : 'this adapter'));
+  const estimate = useMemo(() => {
+    const plannedRuns = order.map((id) => runs[id]).filter((r) => r.status === 'planned');
+    const presets = plannedRuns.length ? plannedRuns.map((r) => r.preset) : e.presets.flatMap((p) => e.seeds.map(() => p));
+    try {
+      return estimateLine(presets.map((p) => runConfig(p, e.model, e.loss)), e.hyper, Object.values(runs), adapter);
+    } catch {
+      return ''; // a preset that does not build: the blockers say why
+    }
+  }, [order, runs, e, adapter]);
   return (
     <section className="panel" aria-labelledby="training-h" data-testid="training-panel">
       <h2 id="training-h">Training</h2>
@@ -51,6 +72,16 @@ export function TrainingPanel() {
         ))}
         <SeedsField />
       </div>
+      <div className="fields">
+        {TOGGLES.map((f) => (
+          <label key={f.key} className="field" title={f.help}>
+            <input type="checkbox" checked={e.hyper[f.key] === 1} onChange={(ev) => setHyper({ [f.key]: ev.target.checked ? 1 : 0 })} data-testid={`hyper-${f.key}`} />{' '}
+            {f.label}
+            <span className="muted small"> — {f.help}</span>
+          </label>
+        ))}
+      </div>
+      <p className="muted small">Early stop ends a run after that many evaluations without a lower validation loss (needs “eval every” &gt; 0).</p>
       <p className="muted">
         {e.presets.length} preset{e.presets.length === 1 ? '' : 's'} × {e.seeds.length} seed{e.seeds.length === 1 ? '' : 's'} = {e.presets.length * e.seeds.length} run(s) per click
         {planned ? ` · ${planned} planned` : ''}.
@@ -70,6 +101,11 @@ export function TrainingPanel() {
           Train{planned ? ` (${planned} planned)` : ''}
         </button>
         {!ready ? <span className="muted">waiting for the GPU and dataset…</span> : null}
+        {ready && estimate ? (
+          <span className="muted" data-testid="train-estimate">
+            {estimate}
+          </span>
+        ) : null}
       </div>
     </section>
   );
