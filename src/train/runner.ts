@@ -118,7 +118,9 @@ export async function runTraining(gpu: Gpu, spec: RunSpec, data: TrainData, cb: 
       try {
         await cb.beforeFirstStep?.(t);
         await withMemoryScope(gpu.device, () => t.runStep(data.batchAt(t.step)), { batchSize: h.batchSize, params: t.arena.layout.totalElements });
+        const tuneStart = performance.now();
         await cb.afterFirstStep?.(t);
+        lastT += performance.now() - tuneStart; // steps/s counts steps, not the autotuner's timing
       } catch (e) {
         if (!trainer) t.destroy();
         throw e;

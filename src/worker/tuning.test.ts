@@ -2,7 +2,7 @@
 // the stored table (a stored choice is never re-timed, so it cannot flip between two runs).
 import { describe, expect, it } from 'vitest';
 import type { TuneEntry, TuneTable } from '../kernels/tuner';
-import { mergeTables, untuned } from './tuning';
+import { isSoftwareAdapter, mergeTables, untuned } from './tuning';
 
 const key = { adapter: 'a', browser: 'b', kernelVersion: 'k' };
 const entry = (family: string, shape: string, best: string, ms = 1): TuneEntry => ({ family, shape, best, ms, times: { [best]: ms } });
@@ -37,5 +37,13 @@ describe('mergeTables', () => {
     expect(mergeTables(stored, table([entry('matmul', 's1', 'naive')])).entries.map((e) => e.best)).toEqual(['naive']);
     const fresh = table([entry('matmul', 's1', 'naive')]);
     expect(mergeTables(undefined, fresh)).toBe(fresh);
+  });
+});
+
+describe('isSoftwareAdapter', () => {
+  it('names the CPU adapters runs do not tune on', () => {
+    expect(isSoftwareAdapter('google swiftshader')).toBe(true);
+    expect(isSoftwareAdapter('mesa llvmpipe (LLVM 15)')).toBe(true);
+    expect(isSoftwareAdapter('nvidia ampere NVIDIA GeForce RTX 3060')).toBe(false);
   });
 });
