@@ -44,7 +44,6 @@ function TowerFields({ tower }: { tower: 'vision' | 'text' }) {
       <NumberField label="depth" value={t.depth} onChange={(depth) => setTower(tower, { depth })} error={problems[`${tower}.depth`]} testId={`${tower}-depth`} />
       <NumberField label="heads" value={t.heads} onChange={(heads) => setTower(tower, { heads })} error={problems[`${tower}.heads`]} testId={`${tower}-heads`} />
       <NumberField label="MLP ratio" value={t.mlpRatio} onChange={(mlpRatio) => setTower(tower, { mlpRatio })} testId={`${tower}-mlpRatio`} />
-      {tower === 'vision' ? <StemFields problems={problems} /> : null}
     </fieldset>
   );
 }
@@ -52,7 +51,7 @@ function TowerFields({ tower }: { tower: 'vision' | 'text' }) {
 /** A labelled select with the field's error (the model's refusal) under it. */
 function SelectField(props: { id: string; label: string; value: string; options: [string, string][]; help: string; error?: string; onChange(v: string): void }) {
   return (
-    <div className={`field${props.error ? ' invalid' : ''}`}>
+    <div className={`field wide${props.error ? ' invalid' : ''}`}>
       <label htmlFor={props.id} title={props.help}>
         {props.label}
       </label>
@@ -72,13 +71,16 @@ function SelectField(props: { id: string; label: string; value: string; options:
 const STEM_LABEL: Record<VisionStem, string> = { patch: 'patch embedding', conv: 'conv stem = layer 0 (MS-CLIP)', 'conv-plus-layer0': 'conv stem + layer 0 (ours)' };
 
 /** Vision stem and parallel branch: overrides of every selected preset's own ('' = the preset's). */
-function StemFields({ problems }: { problems: Record<string, string | undefined> }) {
-  const v = useStore((s) => s.experiment.model.vision);
+function StemFields() {
+  const e = useStore((s) => s.experiment);
+  const v = e.model.vision;
   const setTower = useStore((s) => s.setTower);
+  const problems = presetsProblems(e.presets, e.model, e.loss, e.dataset.size);
   const stem = v.stem ?? '';
   const branch = v.parallelBranch === undefined ? '' : v.parallelBranch ? 'on' : 'off';
   return (
-    <>
+    <fieldset className="fields" data-testid="stem-fields">
+      <legend>vision input (MS-CLIP)</legend>
       <SelectField
         id="vision-stem"
         label="stem"
@@ -97,7 +99,26 @@ function StemFields({ problems }: { problems: Record<string, string | undefined>
         error={problems['vision.parallelBranch']}
         onChange={(b) => setTower('vision', { parallelBranch: b === '' ? undefined : b === 'on' })}
       />
-    </>
+    </fieldset>
+  );
+}
+
+/** Fields the panel shows an error at; 'sharing' shows at k / the matrix and in the counts table's error row. */
+const PLACED = new Set(['vision.imageSize', 'vision.patchSize', 'vision.width', 'vision.depth', 'vision.heads', 'vision.stem', 'vision.parallelBranch', 'text.width', 'text.depth', 'text.heads', 'sharing']);
+
+/** The model's refusals that have no field here (e.g. a model too large for a tab), so none is silent. */
+function OtherProblems() {
+  const e = useStore((s) => s.experiment);
+  const rest = Object.entries(presetsProblems(e.presets, e.model, e.loss, e.dataset.size)).filter(([k]) => !PLACED.has(k));
+  if (!rest.length) return null;
+  return (
+    <ul className="err" data-testid="model-problems">
+      {rest.map(([k, v]) => (
+        <li key={k}>
+          {k}: {v}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -127,6 +148,8 @@ export function ModelPanel() {
         <TowerFields tower="vision" />
         <TowerFields tower="text" />
       </div>
+      <StemFields />
+      <OtherProblems />
       {e.presets.includes('custom') ? <SharingMatrix error={customError} /> : null}
       <ParamCounts />
       <TeacherPanel />
