@@ -1,5 +1,10 @@
 // Types of report.mjs for the TypeScript tests that import it (src/experiment/summarize.test.ts).
 export function formatP(p: number, replicates?: number): string;
-export function renderMarkdown(result: { machine: string; date: string; wallSeconds: number; summary?: unknown }): string;
+export interface ReportRun {
+  preset: string;
+  params?: { total: number; byModule?: Record<string, number> };
+}
+export function renderMarkdown(result: { machine: string; date: string; wallSeconds: number; summary?: unknown; runs?: ReportRun[]; experiment?: { presets: string[] } }): string;
+export function paramsByModule(result: { runs?: ReportRun[]; experiment?: { presets: string[] } }): { cols: string[]; rows: string[][] } | null;
 export function renderReport(result: unknown, plotlySource: string): string;
 export function updateReadme(name: string, md: string, pngPath: string): void;

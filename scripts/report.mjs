@@ -24,6 +24,27 @@ function comparisonCells(c) {
   };
 }
 
+/**
+ * Parameters per module of each preset (issue 16.4), from the results JSON's `runs[].params.byModule` (counted by
+ * src/model/modules.ts for the config each run trained): one row per preset in the experiment's order (its
+ * first run; every seed of a preset trains the same config), one column per module that some preset has, in
+ * the JSON's module order. Null when no run carries per-module counts (older results).
+ */
+export function paramsByModule(result) {
+  const first = new Map();
+  for (const r of result.runs ?? []) if (r.params?.byModule && !first.has(r.preset)) first.set(r.preset, r.params);
+  if (!first.size) return null;
+  const order = [...(result.experiment?.presets ?? []).filter((p) => first.has(p)), ...[...first.keys()].filter((p) => !(result.experiment?.presets ?? []).includes(p))];
+  const modules = [];
+  for (const p of first.values()) for (const m of Object.keys(p.byModule)) if (!modules.includes(m)) modules.push(m);
+  const cols = modules.filter((m) => order.some((p) => (first.get(p).byModule[m] ?? 0) > 0));
+  const fmt = (n) => n.toLocaleString('en-US');
+  return { cols: ['preset', 'total', ...cols], rows: order.map((p) => [p, fmt(first.get(p).total), ...cols.map((m) => fmt(first.get(p).byModule[m] ?? 0))]) };
+}
+
+const BY_MODULE_NOTE =
+  'Parameters by module (src/model/modules.ts): stem = patch embedding or conv stem; branch / fusion = MS-CLIP’s parallel branch; shared = weights both towers read, counted once; a 0 or a missing column means the module is absent.';
+
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 export function renderReport(result, plotlySource) {
@@ -32,6 +53,12 @@ export function renderReport(result, plotlySource) {
   const table = `<table><thead><tr>${Object.keys(rows[0] ?? {}).map((k) => `<th>${esc(k)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${Object.values(r).map((v) => `<td>${esc(v)}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
+  const bm = paramsByModule(result);
+  const byModule = bm
+    ? `<h2>Parameters by module</h2><p>${esc(BY_MODULE_NOTE)}</p><table data-table="params-by-module"><thead><tr>${bm.cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${bm.rows
+        .map((r) => `<tr>${r.map((v) => `<td>${esc(v)}</td>`).join('')}</tr>`)
+        .join('')}</tbody></table>`
+    : '';
   const data = JSON.stringify(result.runs.map((r) => ({ id: r.id, preset: r.preset, curve: r.curve, evals: r.evals })));
   return `<!doctype html><html><head><meta charset="utf-8"><title>ShareLab — ${esc(result.experiment.name)}</title>
 <style>body{font-family:system-ui,sans-serif;margin:20px;max-width:1200px}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:3px 8px;text-align:right}th:first-child,td:first-child{text-align:left}.plot{height:380px}</style>
@@ -40,6 +67,7 @@ export function renderReport(result, plotlySource) {
 <p>${esc(result.experiment.description ?? '')}</p>
 <p>Machine: ${esc(result.machine)}. Date ${esc(result.date)}. Wall time ${result.wallSeconds.toFixed(0)} s.</p>
 <h2>Results</h2><p>${esc(result.summary?.note ?? '')}</p>${table}
+${byModule}
 <h2>Each preset vs ${esc(result.experiment.presets[0])}</h2><table><thead><tr><th>comparison</th><th>metric</th><th>Δ [95% CI]</th><th>p (one-sided)</th><th>Holm p</th><th>verdict (Holm)</th></tr></thead><tbody>${comps
     .map(comparisonCells)
     .map((c) => `<tr><td>${esc(c.pair)}</td><td>${esc(c.metric)}</td><td>${esc(c.delta)}</td><td>${esc(c.p)}</td><td>${esc(c.pHolm)}</td><td>${esc(c.verdict)}</td></tr>`)
@@ -72,6 +100,8 @@ export function renderMarkdown(result) {
     '|---|---|---|---|---|---|',
     ...(result.summary?.comparisons ?? []).map(comparisonCells).map((c) => `| ${c.pair} | ${c.metric} | ${c.delta} | ${c.p} | ${c.pHolm} | ${c.verdict} |`),
   ];
+  const bm = paramsByModule(result);
+  if (bm) lines.push('', BY_MODULE_NOTE, '', `| ${bm.cols.join(' | ')} |`, `|${bm.cols.map(() => '---').join('|')}|`, ...bm.rows.map((r) => `| ${r.join(' | ')} |`));
   return lines.join('\n');
 }
 

@@ -1,7 +1,9 @@
 // The experiment report's comparisons: raw and Holm-adjusted p side by side, the verdict from the
 // adjusted p, and no p printed as 0.000.
 import { describe, expect, it } from 'vitest';
-import { formatP as formatPReport, renderMarkdown } from '../../scripts/report.mjs';
+import { formatP as formatPReport, paramsByModule, renderMarkdown, renderReport } from '../../scripts/report.mjs';
+import { buildLayout, paramCounts } from '../model/params';
+import { presetConfig } from '../model/registry';
 import { Rng } from '../util/rng';
 import { formatP } from '../analysis/seed-stats';
 import type { RunLike } from '../analysis/summary';
@@ -58,5 +60,41 @@ describe('summarizeExperiment', () => {
     expect(md).not.toMatch(/\b0\.000\b/);
     // the report script's copy of formatP agrees with the TypeScript one
     for (const [p, r] of [[0, 1000], [0.0004, 2000], [0.0123, 2000], [0.5, 1000]] as const) expect(formatPReport(p, r)).toBe(formatP(p, r));
+  });
+});
+
+describe('report: parameters by module', () => {
+  // Counted as the runner counts them (src/model/modules.ts), for a real config per preset, two seeds each.
+  const params = (p: string) => paramCounts(buildLayout(presetConfig(p, { vision: { depth: 4 }, text: { depth: 4 } })));
+  const result = {
+    machine: 'test',
+    date: '2026-01-01T00:00:00Z',
+    wallSeconds: 60,
+    experiment: { name: 'x', presets: ['separate', 'ms-clip'] },
+    runs: ['ms-clip', 'separate', 'ms-clip', 'separate'].map((preset, i) => ({ id: `${preset}-s${i}`, preset, params: params(preset), curve: [], evals: [] })),
+  };
+
+  it('has one row per preset in the experiment order and the modules some preset has', () => {
+    const t = paramsByModule(result);
+    if (!t) throw new Error('no table');
+    expect(t.rows.map((r) => r[0])).toEqual(['separate', 'ms-clip']);
+    expect(t.cols.slice(0, 2)).toEqual(['preset', 'total']);
+    for (const m of ['stem', 'branch', 'fusion', 'shared', 'visionTower']) expect(t.cols).toContain(m);
+    expect(t.cols).not.toContain('adapter'); // no teacher run
+    const col = (m: string) => t.cols.indexOf(m);
+    const ms = params('ms-clip').byModule as Record<string, number>;
+    expect(t.rows[1][col('branch')]).toBe(ms.branch.toLocaleString('en-US'));
+    expect(t.rows[0][col('branch')]).toBe('0');
+    expect(t.rows[0][col('total')]).toBe(params('separate').total.toLocaleString('en-US'));
+  });
+
+  it('appears in the markdown and the HTML, and is absent for results without per-module counts', () => {
+    const md = renderMarkdown(result);
+    expect(md).toMatch(/\| preset \| total \| stem \| branch \| fusion \|/);
+    expect(md.split('\n').filter((l) => l.startsWith('| ms-clip |'))).toHaveLength(1);
+    expect(renderReport(result, '')).toContain('data-table="params-by-module"');
+    const old = { ...result, runs: result.runs.map(({ params: _, ...r }) => r) };
+    expect(paramsByModule(old)).toBeNull();
+    expect(renderMarkdown(old)).not.toContain('by module');
   });
 });

@@ -1,16 +1,21 @@
 // The experiment: everything needed to reproduce a comparison (dataset spec, model size, sharing
 // knobs, loss, hyper-parameters, runs as preset × seed). It serialises to the URL hash and to a JSON
 // file; parseExperiment validates untrusted JSON before anything touches the store.
-import { type ClipConfig, DEFAULT_CONFIG, type LossKind, type SharingSpec } from '../model/config';
+import { type ClipConfig, DEFAULT_CONFIG, type LossKind, type SharingSpec, VISION_STEMS, type VisionStem } from '../model/config';
 import { type ParamCounts, buildLayout, paramCounts } from '../model/params';
 import { PRESET_NAMES, presetConfig } from '../model/registry';
+import { configProblemsByField } from '../model/validate';
 import type { LayerSharing } from '../model/sharing';
 import { DEFAULT_HYPER, HYPER_RULES, type TrainHyper, validateHyper } from '../train/hyper';
 import { DEFAULT_DATASET, type DatasetSpec } from '../data/types';
 import { type Schema, checkSchema, overlay } from './schema';
 
 export interface ModelSettings {
-  vision: { imageSize: number; patchSize: number; width: number; depth: number; heads: number; mlpRatio: number };
+  /**
+   * `stem` / `parallelBranch` override every selected preset's own when set (absent = the preset's: `ms-clip`
+   * has the conv stem and the branch, the others the patch embedding and no branch), as a variant's `model` does.
+   */
+  vision: { imageSize: number; patchSize: number; width: number; depth: number; heads: number; mlpRatio: number; stem?: VisionStem; parallelBranch?: boolean };
   text: { width: number; depth: number; heads: number; mlpRatio: number };
   embedDim: number;
   /** Modality-specific layers for separate-first-k / separate-last-k. */
@@ -81,7 +86,10 @@ export const EXPERIMENT_SCHEMA: Schema = {
     model: {
       kind: 'obj',
       fields: {
-        vision: { kind: 'obj', fields: { imageSize: int(4, 128), patchSize: int(1, 64), ...towerFields } },
+        vision: {
+          kind: 'obj',
+          fields: { imageSize: int(4, 128), patchSize: int(1, 64), ...towerFields, stem: { kind: 'enum', values: VISION_STEMS }, parallelBranch: { kind: 'bool' } },
+        },
         text: { kind: 'obj', fields: towerFields },
         embedDim: int(2, 1024),
         k: int(0, 24),
@@ -145,23 +153,30 @@ export function runConfig(preset: string, m: ModelSettings, loss: LossKind, voca
   });
 }
 
-export type ModelField = 'vision.imageSize' | 'vision.patchSize' | 'vision.heads' | 'text.heads' | 'sharing';
+/** A form field ("vision.patchSize", "vision.parallelBranch", "sharing", …): the keys of configProblemsByField. */
+export type ModelField = string;
 
-/** Field-level problems of the model settings for a preset (empty when it builds). */
+/**
+ * Field-level problems of the model settings for a preset (empty when it builds). Besides the one rule of the
+ * form's own (image size = the dataset's), these are exactly the model's refusals (src/model/validate.ts), so
+ * the UI refuses what the model refuses, at the field — the conv stems' patch rule, a branch that would fuse
+ * nowhere, a depth the released conv stem cannot hold.
+ */
 export function modelProblems(preset: string, m: ModelSettings, loss: LossKind, datasetSize: number): Partial<Record<ModelField, string>> {
+  const out: Partial<Record<ModelField, string>> = configProblemsByField(runConfig(preset, m, loss));
+  if (m.vision.imageSize !== datasetSize) out['vision.imageSize'] = `image size must equal the dataset image size (${datasetSize})`;
+  return out;
+}
+
+/** Problems of every selected preset merged per field; with several presets each message names its preset. */
+export function presetsProblems(presets: string[], m: ModelSettings, loss: LossKind, datasetSize: number): Partial<Record<ModelField, string>> {
   const out: Partial<Record<ModelField, string>> = {};
-  const v = m.vision;
-  if (v.imageSize !== datasetSize) out['vision.imageSize'] = `image size must equal the dataset image size (${datasetSize})`;
-  if (v.imageSize % v.patchSize !== 0) out['vision.patchSize'] = `patch size must divide the image size (${v.imageSize})`;
-  else if (runConfig(preset, m, loss).vision.stem === 'conv' && !(v.patchSize >= 2 && Number.isInteger(Math.log2(v.patchSize)))) {
-    out['vision.patchSize'] = `${preset}'s conv stem (Early Specialization) needs a power-of-two patch size (its total stride)`;
-  }
-  if (v.width % v.heads !== 0) out['vision.heads'] = `heads must divide the vision width (${v.width})`;
-  if (m.text.width % m.text.heads !== 0) out['text.heads'] = `heads must divide the text width (${m.text.width})`;
-  try {
-    buildLayout(runConfig(preset, m, loss));
-  } catch (e) {
-    out.sharing = e instanceof Error ? e.message : String(e);
+  const list = presets.length ? presets : ['separate'];
+  for (const p of list) {
+    for (const [field, msg] of Object.entries(modelProblems(p, m, loss, datasetSize))) {
+      if (msg === undefined || out[field] !== undefined) continue;
+      out[field] = list.length > 1 && field !== 'vision.imageSize' ? `${p}: ${msg}` : msg;
+    }
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { runConfig } from './experiment';
 import type { Patch } from './patch';
 import { useStore } from './store';
 import type { TeacherUiState } from './teacherSlice';
+import { adapterConfig, adapterLabel } from './teacher-adapter';
 import { type ToWorker, fitToDataset } from '../worker/protocol';
 import { downloadText } from '../util/download';
 import type { TeacherReply } from '../teacher/messages';
@@ -14,6 +15,7 @@ const teacherState = () => useStore.getState().teacher;
 
 export const setTeacherAdapter = (adapter: TeacherUiState['adapter']) => patchTeacher({ adapter });
 export const setTeacherHidden = (hidden: number) => patchTeacher({ hidden });
+export const setTeacherBlocks = (blocks: number) => patchTeacher({ blocks });
 
 /** The current dataset as a key (same spec = same captions). */
 export const currentDatasetKey = () => JSON.stringify(useStore.getState().activeDataset);
@@ -73,13 +75,12 @@ export function teacherConfig(s: TeacherUiState = teacherState()): TeacherConfig
   if (!t || s.datasetKey !== currentDatasetKey()) return null;
   return {
     dim: t.dim,
-    adapter: s.adapter,
-    ...(s.adapter === 'mlp' && s.hidden > 0 ? { hidden: s.hidden } : {}),
+    ...adapterConfig(s.adapter, s.hidden, s.blocks),
     source: { file: t.file, kind: t.kind, key: t.key, captions: t.captions, rows: t.rows, ...(t.ep ? { ep: t.ep } : {}) },
   };
 }
 
-export const teacherLabel = (t: TeacherConfig, seed: number) => `teacher: ${t.source?.file ?? '?'} (${t.adapter}${t.adapter === 'mlp' && t.hidden ? ` ${t.hidden}` : ''}) · seed ${seed}`;
+export const teacherLabel = (t: TeacherConfig, seed: number) => `teacher: ${t.source?.file ?? '?'} (${adapterLabel(t)}) · seed ${seed}`;
 
 /**
  * One teacher run per selected seed, queued now. The vision tower takes the model panel's vision settings

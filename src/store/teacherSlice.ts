@@ -3,6 +3,7 @@
 import type { StateCreator } from 'zustand';
 import type { TeacherInfo, TeacherReply } from '../teacher/messages';
 import { type Patch, merge } from './patch';
+import { type AdapterKind, DEFAULT_ADAPTER_BLOCKS } from './teacher-adapter';
 import type { State } from './types';
 
 export interface TeacherUiState {
@@ -10,9 +11,11 @@ export interface TeacherUiState {
   loading: { id: number; files: string[] } | null;
   info: TeacherInfo | null;
   error: string | null;
-  adapter: 'linear' | 'mlp';
-  /** MLP hidden width; 0 = the default (4 × embed dim). */
+  adapter: AdapterKind;
+  /** MLP / residual-block hidden width; 0 = the default (4 × embed dim). */
   hidden: number;
+  /** Residual adapter: the number of residual MLP blocks (LLM2CLIP: 4). */
+  blocks: number;
   /** The dataset (spec as JSON) the loaded table was made for: a dataset change makes it stale. */
   datasetKey: string | null;
   /** Per teacher run: its frozen table read back after training and compared with the loaded one. */
@@ -25,6 +28,6 @@ export interface TeacherSlice {
 }
 
 export const createTeacherSlice: StateCreator<State, [], [], TeacherSlice> = (set) => ({
-  teacher: { loading: null, info: null, error: null, adapter: 'linear', hidden: 0, datasetKey: null, frozen: {} },
+  teacher: { loading: null, info: null, error: null, adapter: 'linear', hidden: 0, blocks: DEFAULT_ADAPTER_BLOCKS, datasetKey: null, frozen: {} },
   patchTeacher: (p) => set((s) => ({ teacher: merge(s.teacher, p) })),
 });

@@ -9,9 +9,20 @@ export const PRESET_HELP: Record<string, string> = {
   'separate-first-k': 'The first k layers modality-specific, the rest share attention + MLP (LayerNorms specific).',
   'separate-last-k': 'The last k layers modality-specific, the rest share attention + MLP (LayerNorms specific).',
   'ms-clip':
-    'MS-CLIP’s full recipe: layer 0 specific, layers 1+ share attention + MLP, LayerNorms specific; plus Early Specialization (a residual conv stem with BatchNorm replaces the linear patch embedding; patch size must be a power of two) and the Efficient Parallel Branch (a small CNN on the image fused into the vision tokens before every other shared layer).',
+    'MS-CLIP’s full recipe: layer 0 specific, layers 1+ share attention + MLP, LayerNorms specific; plus Early Specialization as released (a residual conv stem with BatchNorm IS vision layer 0: no patch embedding, no vision transformer layer 0; patch size must be a power of two) and the Efficient Parallel Branch (a small CNN on the image fused into the vision tokens before every other shared layer).',
   custom: 'Choose per layer what is shared (attn / mlp / ln) in the matrix below. Our extension of MS-CLIP’s spectrum.',
 };
+
+/** The vision stem choices (METHODS.md, Early Specialization). Absent = each preset's own. */
+export const STEM_HELP: Record<string, string> = {
+  '': 'each preset’s own: the conv stem for ms-clip, the linear patch embedding for the others',
+  patch: 'CLIP’s linear patch embedding, then every vision transformer layer',
+  conv: 'MS-CLIP as released: the residual conv stem (BatchNorm, total stride = patch size, a power of two) IS vision layer 0, so the tower runs transformer layers 1..depth−1, shared with text layers 1..depth−1; needs depth ≥ 2',
+  'conv-plus-layer0': 'ours, not MS-CLIP’s: the same conv stem replacing only the patch embedding, then an unshared vision transformer layer 0 and all the others',
+};
+
+export const BRANCH_HELP =
+  'MS-CLIP’s Efficient Parallel Branch: a small CNN on the raw image whose maps are fused into the patch tokens before every other shared vision layer (as many stages as log2(patch) allows). A model with no shared vision layer gives it nowhere to fuse and is refused.';
 
 export const METRIC_HELP = {
   loss:
@@ -34,6 +45,6 @@ export const METRIC_HELP = {
   attnTransfer:
     'Attention-transfer score per layer and head: 1 − mean over three statistics of |image − text|, the statistics being mean row entropy / ln(number of keys the row sees) (ln(length), or ln(i + 1) for causal text row i; rows that see a single key, such as causal row 0, have no choice and are left out), mean attention distance / length (patch-grid units for images) and the share of attention on the pooling token (CLS / EOT). 1 = the head behaves the same on both modalities. This is OUR definition (METHODS.md), not MS-CLIP’s; averaged over 16 validation pairs. Same colour scale 0..1 for every run.',
   cka:
-    'Linear CKA (Kornblith et al. 2019) between pooled image features (CLS token, or under mean pooling the mean of ALL tokens, CLS included, as the model pools) and the pooled features of their paired captions (EOT) after each block, on 16 validation pairs (small N biases CKA upward). OUR cross-modal measure (METHODS.md), not MS-CLIP’s analysis.',
+    'Linear CKA (Kornblith et al. 2019) between pooled image features (CLS token, or under mean pooling the mean of ALL tokens, CLS included, as the model pools) and the pooled features of their paired captions (EOT) after each block, on 16 validation pairs (small N biases CKA upward). Layers are true indices: with MS-CLIP’s released conv stem vision layer 0 is the stem (no attention, no CKA), so transfer and CKA start at layer 1. OUR cross-modal measure (METHODS.md), not MS-CLIP’s analysis.',
   captionLengths: 'How many training captions have each length in tokens (byte-level BPE).',
 } as const;

@@ -1,6 +1,7 @@
 // Attention section: per-run maps (image CLS→patch overlay, rollout, caption token×token) for a chosen
 // layer / head / item, then the attention-transfer score (layer × head, one map per run, same 0..1 scale)
-// and cross-modal CKA per layer. Data comes from the worker's probe at the end of each run.
+// and cross-modal CKA per layer. Data comes from the worker's probe at the end of each run. Every label is
+// the true layer index (../attention-layers.ts: under the released conv stem vision layer 0 has no attention).
 import { useMemo, useState } from 'react';
 import { pickRun } from '../../store/picks';
 import type { RunInfo } from '../../store/runsSlice';
@@ -9,6 +10,7 @@ import { AttentionOverlay } from '../charts/AttentionOverlay';
 import { Plot, type PlotData } from '../charts/Plot';
 import { selectRuns, useThrottled } from '../charts/useThrottled';
 import { METRIC_HELP } from '../help';
+import { layerIndices, layerOptions, visionEntry, visionFirstLayer } from '../attention-layers';
 
 function pick(n: number, max: number) {
   return Math.max(0, Math.min(n, max - 1));
@@ -43,12 +45,13 @@ function RunMaps({ run }: { run: RunInfo }) {
   const [head, setHead] = useState(0);
   const [item, setItem] = useState(0);
   if (!a) return null;
-  const layers = Math.max(a.vision.layers, a.text.layers);
+  const first = visionFirstLayer(run.request?.config.vision);
+  const layerNames = layerOptions(a.vision.layers, a.text.layers, first).map((o) => o.text);
   const heads = Math.max(a.vision.heads, a.text.heads);
-  const l = pick(layer, layers);
+  const l = pick(layer, layerNames.length);
   const h = pick(head, heads);
   const it = a.items[pick(item, a.items.length)];
-  const lv = pick(l, a.vision.layers);
+  const lv = visionEntry(l, first, a.vision.layers);
   const hv = pick(h, a.vision.heads);
   const sel = (id: string, label: string, value: number, n: number, set: (v: number) => void, names?: string[]) => (
     <div className="field">
@@ -66,14 +69,22 @@ function RunMaps({ run }: { run: RunInfo }) {
     <div className="attn-run" data-testid={`attention-${run.id}`}>
       <h3>{run.label}</h3>
       <div className="fields">
-        {sel('attn-layer', 'Layer', l, layers, setLayer)}
+        {sel('attn-layer', 'Layer', l, layerNames.length, setLayer, layerNames)}
         {sel('attn-head', 'Head', h, heads, setHead)}
         {sel('attn-item', 'Item', pick(item, a.items.length), a.items.length, setItem, a.items.map((x) => `#${x.index}: ${x.caption}`))}
       </div>
       {it ? (
         <div className="attn-maps">
-          <AttentionOverlay id={`attn-cls-${run.id}`} title={`Image CLS→patch · layer ${lv} · head ${hv}`} help={METRIC_HELP.attnOverlay} index={it.index} values={it.cls[lv]?.[hv] ?? []} grid={a.vision.grid} />
-          <AttentionOverlay id={`attn-rollout-${run.id}`} title={`Rollout to layer ${lv}`} help={METRIC_HELP.attnRollout} index={it.index} values={it.rollout[lv] ?? []} grid={a.vision.grid} />
+          {lv === null ? (
+            <p className="muted" data-testid={`attn-stem-${run.id}`}>
+              Vision layer {l} is MS-CLIP’s conv stem (Early Specialization as released): it has no attention. Its first transformer layer is {first}.
+            </p>
+          ) : (
+            <>
+              <AttentionOverlay id={`attn-cls-${run.id}`} title={`Image CLS→patch · layer ${lv + first} · head ${hv}`} help={METRIC_HELP.attnOverlay} index={it.index} values={it.cls[lv]?.[hv] ?? []} grid={a.vision.grid} />
+              <AttentionOverlay id={`attn-rollout-${run.id}`} title={`Rollout to layer ${lv + first}`} help={METRIC_HELP.attnRollout} index={it.index} values={it.rollout[lv] ?? []} grid={a.vision.grid} />
+            </>
+          )}
           <TextMap run={run} layer={pick(l, a.text.layers)} head={pick(h, a.text.heads)} item={pick(item, a.items.length)} />
         </div>
       ) : null}
@@ -83,10 +94,12 @@ function RunMaps({ run }: { run: RunInfo }) {
 
 function TransferMap({ run }: { run: RunInfo }) {
   const t = run.attention?.transfer;
+  const first = visionFirstLayer(run.request?.config.vision);
   const data = useMemo((): PlotData[] => {
     if (!t?.length) return [];
-    return [{ type: 'heatmap', z: t, colorscale: 'Viridis', zmin: 0, zmax: 1, hovertemplate: 'layer %{y} · head %{x}: %{z:.3f}<extra></extra>', colorbar: { thickness: 10 } }];
-  }, [t]);
+    // Row j pairs vision layer j + first with text layer j + first: the y axis says that layer.
+    return [{ type: 'heatmap', z: t, y: layerIndices(t.length, first), colorscale: 'Viridis', zmin: 0, zmax: 1, hovertemplate: 'layer %{y} · head %{x}: %{z:.3f}<extra></extra>', colorbar: { thickness: 10 } }];
+  }, [t, first]);
   return (
     <Plot
       id={`attn-transfer-${run.id}`}
@@ -107,7 +120,8 @@ function CkaChart({ runs }: { runs: RunInfo[] }) {
         type: 'scatter',
         mode: 'lines+markers',
         name: r.label,
-        x: r.attention?.ckaPerLayer.map((_, i) => i) ?? [],
+        // entry j is vision layer j + first vs text layer j + first (first = 1 under the released conv stem)
+        x: layerIndices(r.attention?.ckaPerLayer.length ?? 0, visionFirstLayer(r.request?.config.vision)),
         y: r.attention?.ckaPerLayer ?? [],
         line: { color: r.color },
         hovertemplate: `${r.label}<br>layer %{x}: %{y:.3f}<extra></extra>`,

@@ -5,12 +5,10 @@ import { useId } from 'react';
 import { useSlice, useStore } from '../../store/store';
 import { buildLayout, paramCounts } from '../../model/params';
 import { modelProblems, runConfig } from '../../store/experiment';
-import { downloadCaptionList, loadTeacherFiles, queueTeacherRuns, setTeacherAdapter, setTeacherHidden, teacherConfig } from '../../store/teacher';
+import { downloadCaptionList, loadTeacherFiles, queueTeacherRuns, setTeacherAdapter, setTeacherBlocks, setTeacherHidden, teacherConfig } from '../../store/teacher';
+import { ADAPTER_HELP, ADAPTER_KINDS, adapterConfig, adapterFieldErrors, adapterHasHidden, adapterLabel } from '../../store/teacher-adapter';
 import { NumberField } from '../NumberField';
 import '../teacher.css';
-
-const hiddenErrorOf = (adapter: 'linear' | 'mlp', hidden: number) =>
-  adapter === 'mlp' && hidden !== 0 && !(Number.isInteger(hidden) && hidden >= 1 && hidden <= 16384) ? 'an integer from 1 to 16384 (0 = 4 × embed dim)' : undefined;
 
 const fmtMs = (ms: number) => (ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`);
 
@@ -104,7 +102,7 @@ function TeacherRuns() {
 
 export function TeacherPanel() {
   const id = useId();
-  const { info, adapter, hidden, loading, datasetKey } = useSlice('teacher');
+  const { info, adapter, hidden, blocks, loading, datasetKey } = useSlice('teacher');
   const ready = useStore((s) => s.dataset !== null);
   const e = useStore((s) => s.experiment);
   const active = useStore((s) => JSON.stringify(s.activeDataset));
@@ -116,15 +114,16 @@ export function TeacherPanel() {
   // Derived outside a selector (a fresh object from a selector would re-render forever); this component
   // re-renders on every teacher-state change anyway.
   const teacher = info ? teacherConfig() : null;
+  const fieldErrors = adapterFieldErrors(adapter, hidden, blocks);
+  const adapterError = fieldErrors.hidden ?? fieldErrors.blocks;
   let counts: ReturnType<typeof paramCounts> | null = null;
   try {
-    counts = teacher && !hiddenErrorOf(adapter, hidden) ? paramCounts(buildLayout({ ...runConfig('separate', e.model, e.loss), teacher })) : null;
+    counts = teacher && !adapterError ? paramCounts(buildLayout({ ...runConfig('separate', e.model, e.loss), teacher })) : null;
   } catch {
     counts = null; // the vision settings do not build: the problem is shown below
   }
   const embedDim = e.model.embedDim;
   const seeds = e.seeds.length;
-  const hiddenError = hiddenErrorOf(adapter, hidden);
   return (
     <fieldset className="teacher" data-testid="teacher-panel">
       <legend>Frozen text teacher (LLM2CLIP)</legend>
@@ -152,23 +151,31 @@ export function TeacherPanel() {
           />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-adapter`} title="linear: W·f + b; MLP: linear → GELU → linear">
+          <label htmlFor={`${id}-adapter`} title={ADAPTER_HELP[adapter]}>
             adapter
           </label>
-          <select id={`${id}-adapter`} data-testid="teacher-adapter" value={adapter} onChange={(ev) => setTeacherAdapter(ev.target.value === 'mlp' ? 'mlp' : 'linear')}>
+          <select
+            id={`${id}-adapter`}
+            data-testid="teacher-adapter"
+            value={adapter}
+            onChange={(ev) => setTeacherAdapter(ADAPTER_KINDS.find((k) => k === ev.target.value) ?? 'linear')}
+          >
             <option value="linear">linear</option>
-            <option value="mlp">MLP (GELU)</option>
+            <option value="mlp">MLP (GELU, ours)</option>
+            <option value="residual">residual blocks (LLM2CLIP)</option>
           </select>
+          <small className="muted">{ADAPTER_HELP[adapter]}</small>
         </div>
-        {adapter === 'mlp' ? (
+        {adapterHasHidden(adapter) ? (
           <NumberField
-            label={`MLP hidden (0 = ${4 * embedDim})`}
+            label={`${adapter === 'mlp' ? 'MLP' : 'block'} hidden (0 = ${4 * embedDim})`}
             value={hidden}
             onChange={setTeacherHidden}
-            error={hiddenError}
+            error={fieldErrors.hidden}
             testId="teacher-hidden"
           />
         ) : null}
+        {adapter === 'residual' ? <NumberField label="residual blocks" value={blocks} onChange={setTeacherBlocks} error={fieldErrors.blocks} testId="teacher-blocks" /> : null}
       </div>
       <TeacherStatus stale={stale} />
       {counts ? (
@@ -185,9 +192,9 @@ export function TeacherPanel() {
           type="button"
           className="primary"
           data-testid="teacher-train"
-          disabled={!info || stale || !ready || !!hiddenError || seeds === 0 || visionProblems.length > 0}
+          disabled={!info || stale || !ready || !!adapterError || seeds === 0 || visionProblems.length > 0}
           onClick={() => queueTeacherRuns()}
-          title={info ? `adapter ${adapter}${adapter === 'mlp' ? ` (hidden ${hidden > 0 ? hidden : 4 * embedDim})` : ''}` : 'load a teacher first'}
+          title={info ? `adapter ${adapterLabel({ ...adapterConfig(adapter, hidden, blocks), hidden: hidden > 0 ? hidden : 4 * embedDim })}` : 'load a teacher first'}
         >
           Train with teacher ({seeds} seed{seeds === 1 ? '' : 's'})
         </button>
