@@ -108,6 +108,7 @@ def roundtrip(out: Path, n_val: int = 16, steps: int = 12) -> dict[str, Any]:
     from . import checkpoint as ckpt
     from .data import index_image_folder, preprocess
     from .tinydata import make
+    from .config import first_vision_block
     from .tokenizer import BpeTokenizer
     from .train import main as train_main
 
@@ -140,7 +141,10 @@ def roundtrip(out: Path, n_val: int = 16, steps: int = 12) -> dict[str, Any]:
     with torch.no_grad():
         txt = model.encode_text(torch.from_numpy(enc["ids"].astype(np.int64)), torch.from_numpy(enc["eot"].astype(np.int64)), torch.from_numpy(enc["lengths"].astype(np.int64)))
     depth = model.cfg["vision"]["depth"]
-    cls = torch.stack([cls_maps[f"vision.blocks.{l}"] for l in range(depth)], dim=1)  # (N, L, H, P)
+    # the vision transformer layers that exist (the released ES stem is layer 0, with no attention), in the
+    # order the app's probe reports them
+    first = first_vision_block(model.cfg["vision"])
+    cls = torch.stack([cls_maps[f"vision.blocks.{l}"] for l in range(first, depth)], dim=1)  # (N, L, H, P)
     tensors = {
         "images": images.astype(np.float32),
         "ids": enc["ids"],
