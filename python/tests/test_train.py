@@ -130,14 +130,17 @@ class TrainPy(unittest.TestCase):
         self.assertAlmostEqual(lr_at(55, 1e-3, 10, 100, 1e-5), 1e-5 + 0.5 * (1e-3 - 1e-5) * (1 + math.cos(math.pi * 0.5)))
         self.assertEqual(lr_at(100, 1e-3, 10, 100, 1e-5), 1e-5)
         model = ShareClip(json.loads('{"sharing": {"preset": "ms-clip"}, "vision": {"stem": "conv", "parallelBranch": true}}'))
-        decay, no = param_groups(model, 0.1)
+        groups = {g["group"]: g for g in param_groups(model, {"weightDecay": 0.1})}  # default multipliers
         names = {id(p): n for n, p in model.canonical_parameters()}
-        self.assertEqual(decay["weight_decay"], 0.1)
-        self.assertEqual(no["weight_decay"], 0.0)
-        dn = {names[id(p)] for p in decay["params"]}
-        nn_ = {names[id(p)] for p in no["params"]}
-        self.assertIn("shared.blocks.1.attn.qkv.w", dn)
-        self.assertIn("vision.stem.conv0.w", dn)
+        self.assertEqual(groups["shared"]["weight_decay"], 0.1)
+        self.assertEqual(groups["specific"]["weight_decay"], 0.1)
+        self.assertEqual(groups["noDecay"]["weight_decay"], 0.0)
+        shared = {names[id(p)] for p in groups["shared"]["params"]}
+        specific = {names[id(p)] for p in groups["specific"]["params"]}
+        dn = shared | specific
+        nn_ = {names[id(p)] for p in groups["noDecay"]["params"]}
+        self.assertIn("shared.blocks.1.attn.qkv.w", shared)
+        self.assertIn("vision.stem.conv0.w", specific)
         for n in ("text.tok", "vision.pos", "vision.cls", "logit_scale", "vision.stem.bn0.g", "shared.blocks.1.mlp.fc.b", "vision.fuse0.ln.g"):
             self.assertIn(n, nn_)
         self.assertEqual(len(dn) + len(nn_), len(model.layout.views))
