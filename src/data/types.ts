@@ -20,6 +20,42 @@ export interface DatasetSpec {
   vocabSize?: number;
   /** Tokens per caption (start and end tokens included); longer captions are cut. Default 16. */
   contextLength?: number;
+  /**
+   * Evaluation sets beside the training set (domain shift, issue 19): every run is also evaluated on each,
+   * tokenised with the run's tokenizer and resized to the run's image size. One column group each.
+   */
+  evalSets?: EvalSetSpec[];
+}
+
+/** A dataset a run is evaluated on besides its own validation split. */
+export interface EvalSetSpec {
+  /** Column-group name, unique within the dataset spec: 1–40 letters, digits, _ . - */
+  name: string;
+  kind: 'builtin' | 'upload';
+  /** builtin: generator seed (another seed = new images of the same concepts). */
+  seed?: number;
+  /** Images evaluated, at most (default EVAL_SET_DEFAULT_COUNT): builtin generates this many; an upload uses its first `count` in content order. */
+  count?: number;
+  /** upload: content-hash id of the upload cached in IndexedDB (src/data/ingest/cache.ts). */
+  upload?: string;
+  /** Headless runner only (scripts/experiment.mjs): a folder or archive, ingested before the runs and replaced by `upload`. */
+  path?: string;
+}
+
+export const EVAL_SET_DEFAULT_COUNT = 512;
+
+/** What the worker loaded for one evaluation set (DatasetInfo.evalSets), or why it could not. */
+export interface EvalSetInfo {
+  name: string;
+  /** Images and captions evaluated (0 when `error`). */
+  images: number;
+  captions: number;
+  /** Zero-shot classes present (upload labels / built-in attributes): zero-shot accuracy is reported. */
+  classes: string[] | null;
+  /** Why the set is not evaluated, naming it, e.g. an upload not cached in this browser (its content id). */
+  error?: string;
+  /** RGBA thumbnails (n, S, S, 4) and captions: retrieval explorer and embedding-map hovers. */
+  thumbs?: { rgba: Uint8ClampedArray; captions: string[][]; size: number };
 }
 
 /** Captions are cut at this many tokens unless the dataset spec says otherwise. */
@@ -45,6 +81,8 @@ export interface DatasetInfo {
   upload?: { id: string; name: string; classes: string[] | null };
   /** Labelled tasks for interactive zero-shot classification (built-in attributes, or upload labels). */
   zeroShotTasks?: { name: string; classes: string[]; images: number }[];
+  /** The spec's evaluation sets as loaded, in the spec's order. */
+  evalSets?: EvalSetInfo[];
 }
 
 export interface TextSet {

@@ -104,4 +104,6 @@ export interface RunResultJson {
   stoppedEarly?: boolean;
   /** The overfitting note (src/train/best.ts), when it applied. */
   note?: string;
+  /** The final weights' metrics on each evaluation set (dataset.evalSets), by set name. */
+  evalSets?: Record<string, EvalMetrics>;
 }

@@ -43,7 +43,8 @@ export type ToWorker =
   | { type: 'debug-lose-device' }
   /** Tests: pretend checkpoint storage holds at most `bytes` (null = the real quota). */
   | { type: 'debug-quota'; bytes: number | null }
-  | { type: 'retrieve'; id: string; query: { kind: 'text'; text: string; k: number } | { kind: 'image'; index: number; k: number } }
+  /** set: an evaluation set's name (DatasetSpec.evalSets); absent = the run's own validation split. */
+  | { type: 'retrieve'; id: string; query: { kind: 'text'; text: string; k: number } | { kind: 'image'; index: number; k: number }; set?: string }
   | { type: 'zeroshot'; id: string; task: string; templates: string[] }
   | OnnxExportRequest
   | TeacherRequest;
@@ -71,7 +72,11 @@ export type FromWorker =
       stoppedEarly?: boolean;
       note?: string;
       kernels?: object | null;
+      /** The final weights' metrics on each evaluation set, by set name (absent: the spec has none). */
+      evalSets?: Record<string, EvalMetrics>;
     }
+  /** A run's final embeddings of one evaluation set (embedding map); posted before 'done'. */
+  | { type: 'eval-set'; id: string; set: string; snapshot: EvalSnapshot }
   /** The run's overfitting note (src/train/best.ts), posted once when it first applies. */
   | { type: 'run-note'; id: string; note: string }
   /** A new best validation loss at `step` (keepBest: the weights the run will end with). */
@@ -83,6 +88,8 @@ export type FromWorker =
   | {
       type: 'retrieval';
       id: string;
+      /** The evaluation set asked (absent: own validation split). */
+      set?: string;
       query: string;
       results: { index: number; score: number; caption?: string }[];
       kind: 'images' | 'captions';
