@@ -1,5 +1,7 @@
-// SigLIP pairwise sigmoid loss, tiled on the GPU so the B×B logits are never stored, + CPU reference.
-// See shaders/siglip_forward.wgsl, siglip_backward.wgsl and loss_reduce.wgsl.
+// SigLIP pairwise sigmoid loss on the GPU without storing the B×B logits, + CPU reference. Two variants:
+// 'tiled' (shaders/siglip_forward.wgsl, siglip_backward.wgsl: workgroup tiles, dots recomputed per pass)
+// and 'chunked' (siglip-chunked.ts: column chunks through the matmul kernels). The autotuner picks per
+// shape; untuned, 'chunked' (the faster one on SwiftShader, bench/results). Then loss_reduce.wgsl.
 import type { Gpu } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import { f32 } from '../gpu/uniforms';
@@ -7,6 +9,8 @@ import bwdCode from '../../shaders/siglip_backward.wgsl?raw';
 import fwdCode from '../../shaders/siglip_forward.wgsl?raw';
 import { checkContrastiveShapes, contrastiveScratch, lossReduce } from './infonce';
 import { dummyTensor } from './matmul';
+import { siglipChunked } from './siglip-chunked';
+import { tunedVariant } from './tuner';
 import { withLib } from './wgsl';
 
 const fwdShader = withLib('siglip_forward', fwdCode, 'contrastiveTile');
@@ -14,6 +18,24 @@ const bwdShader = withLib('siglip_backward', bwdCode, 'contrastiveTile', 'contra
 
 /** Rows per workgroup in the tiled kernels. */
 const ROWS = 32;
+
+export const SIGLIP_VARIANTS = ['chunked', 'tiled'] as const;
+export type SiglipVariant = (typeof SIGLIP_VARIANTS)[number];
+
+let forced: SiglipVariant | 'auto' = 'auto';
+/** Force a variant for every call ('auto': the tuned choice, else the fixed rule). Checks and benches. */
+export function setSiglipVariant(v: SiglipVariant | 'auto'): void {
+  forced = v;
+}
+
+export const siglipShapeKey = (B: number, D: number): string => `B=${B} D=${D}`;
+
+/** The variant a call uses: forced, else the tuner's choice for (B, D), else 'chunked'. */
+export function siglipVariant(B: number, D: number): SiglipVariant {
+  if (forced !== 'auto') return forced;
+  const t = tunedVariant('siglip', siglipShapeKey(B, D), { B, D });
+  return t === 'tiled' ? 'tiled' : 'chunked';
+}
 
 /**
  * L = −(1/B) Σ_i Σ_j log σ(z_ij (s·x_i·y_j + b)), z = +1 on the diagonal else −1, s = exp(t') (no clamp).
@@ -38,13 +60,15 @@ export function siglipForward(
     [loss, 1, 'loss'],
     [scratch, B, 'scratch'],
   ]);
-  gpu.run({
+  if (siglipVariant(B, D) === 'chunked') siglipChunked(gpu, img, txt, logT, bias, B, D, { part: scratch, loss: true });
+  else
+    gpu.run({
     shader: fwdShader,
     bindings: [logT, bias, img, txt, scratch],
     uniforms: [B, D],
     grid: Math.ceil(B / ROWS),
-    label: 'siglip.rows',
-  });
+      label: 'siglip.rows',
+    });
   lossReduce(gpu, scratch, loss, B, { alpha: 1 / B, label: 'siglip.loss' });
 }
 
@@ -79,6 +103,14 @@ export function siglipBackward(
     [dBias, 1, 'dBias'],
     [part, 2 * B, 'scratch'],
   ]);
+  if (siglipVariant(B, D) === 'chunked') siglipChunked(gpu, img, txt, logT, bias, B, D, { part, loss: false, grads: { dImg, dTxt, gradScale } });
+  else tiledBackward(gpu, img, txt, logT, bias, dImg, dTxt, part, B, D, gradScale);
+  lossReduce(gpu, part, dLogT, B, { alpha: gradScale, start: 0, stride: 2, accumulate: true, label: 'siglip.dT' });
+  lossReduce(gpu, part, dBias, B, { alpha: gradScale, start: 1, stride: 2, accumulate: true, label: 'siglip.dBias' });
+}
+
+/** The tiled backward's two passes: rows (dImg, per-row partials) then columns (dTxt). */
+function tiledBackward(gpu: Gpu, img: Tensor, txt: Tensor, logT: Tensor, bias: Tensor, dImg: Tensor, dTxt: Tensor, part: Tensor, B: number, D: number, gradScale: number): void {
   const grid = Math.ceil(B / ROWS);
   const DK = Math.ceil(D / 8);
   const uniforms = [B, D, f32(gradScale)];
@@ -98,8 +130,6 @@ export function siglipBackward(
     grid,
     label: 'siglip.dTxt',
   });
-  lossReduce(gpu, part, dLogT, B, { alpha: gradScale, start: 0, stride: 2, accumulate: true, label: 'siglip.dT' });
-  lossReduce(gpu, part, dBias, B, { alpha: gradScale, start: 1, stride: 2, accumulate: true, label: 'siglip.dBias' });
 }
 
 /** softplus(x) = log(1 + eˣ), stable for any sign. */
