@@ -10,7 +10,8 @@ import type { Tensor } from '../gpu/tensor';
 import { type AttnDims, attentionBackward, attentionForward } from '../kernels/attention';
 import { fill } from '../kernels/elementwise';
 import { infoNceBackward, infoNceForward } from '../kernels/infonce';
-import { siglipBackward, siglipForward } from '../kernels/siglip';
+import { siglipBackward, siglipForward, siglipVariant } from '../kernels/siglip';
+import { siglipChunk } from '../kernels/siglip-chunked';
 import { median, relSpread, rotate } from './stats';
 import { attentionMask, siglipSigns, tfAttention, tfDevice, tfGpuBytes, tfInfoNce, tfSigLip, tfSync } from './tf-ops';
 import type { OpCaseResult, OpImplResult } from './types';
@@ -101,6 +102,7 @@ function oursRunner(gpu: Gpu, s: OpSpec, data: OpData): OpRunner {
   };
   let record: () => void;
   let read: () => Promise<Record<string, Float32Array>>;
+  let internal = 0; // bytes of internal scratch the op allocates itself (SigLIP chunked: one (B, nc) pair chunk)
   if (s.op === 'attention') {
     const T = s.T ?? 1;
     const H = s.H ?? 1;
@@ -143,6 +145,7 @@ function oursRunner(gpu: Gpu, s: OpSpec, data: OpData): OpRunner {
       const bias = t([1], 'bias', [data.bias]);
       const dBias = t([1], 'dBias');
       const scratch = t([2 * B], 'scratch');
+      if (siglipVariant(B, D) === 'chunked') internal = 4 * B * siglipChunk(B);
       record = () => {
         for (const g of [dImg, dTxt, dLogT, dBias]) fill(gpu, g, 0);
         siglipForward(gpu, img, txt, logT, bias, loss, B, D, scratch);
@@ -166,7 +169,7 @@ function oursRunner(gpu: Gpu, s: OpSpec, data: OpData): OpRunner {
       record();
       return read();
     },
-    peakBytes: gpu.stats.bytesAllocated - bytes0,
+    peakBytes: gpu.stats.bytesAllocated - bytes0 + internal,
     dispose() {
       for (const x of made) x.buffer.destroy();
     },

@@ -43,6 +43,9 @@ const cases: Case[] = [
   { B: 2, T: 20, H: 2, D: 12, causal: false, scale: 3 },
   { B: 4, T: 77, H: 8, D: 64, causal: true, lengths: [77, 1, 40, 64], heavy: true },
   { B: 4, T: 77, H: 8, D: 64, causal: false, heavy: true },
+  // Odd head dims, one head, T not a multiple of the 16-row / 16-key tiles (issue 17).
+  { B: 2, T: 19, H: 1, D: 5, causal: true, lengths: [19, 7] },
+  { B: 1, T: 37, H: 1, D: 33, causal: false },
 ];
 
 function caseName(c: Case): string {
@@ -145,6 +148,7 @@ const fdCases: Case[] = [
   { B: 2, T: 3, H: 2, D: 4, causal: true, lengths: [3, 1] },
   { B: 1, T: 5, H: 1, D: 8, causal: false, lengths: [3] },
   { B: 2, T: 4, H: 1, D: 4, causal: false },
+  { B: 1, T: 5, H: 1, D: 3, causal: true }, // odd head dim
 ];
 
 function fdCheck(c: Case, seed: number): KernelCheck {

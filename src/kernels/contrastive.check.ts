@@ -9,7 +9,8 @@ import type { Tolerance } from '../testing/compare';
 import { numericalGradient } from '../testing/finite-diff';
 import { type CheckResult, type KernelCheck, judge } from './check';
 import { LN100, infoNceBackward, infoNceForward, infoNceRef } from './infonce';
-import { siglipBackward, siglipForward, siglipRef } from './siglip';
+import { type SiglipVariant, setSiglipVariant, siglipBackward, siglipForward, siglipRef } from './siglip';
+import { setSiglipChunkCols } from './siglip-chunked';
 
 /** (B, D) rows of N(0, 1) scaled to unit length, as float32 (what the GPU sees). */
 function unitRows(rng: Rng, B: number, D: number): Float32Array {
@@ -282,6 +283,38 @@ function heavyCheck(kind: 'infonce' | 'siglip', B: number, D: number): KernelChe
   };
 }
 
+// ---------------------------------------------------------------- SigLIP variants (the tuner may pick either)
+// The checks above run the default variant ('chunked' untuned, one chunk below B = 2048). These force each
+// variant, and force 64-column chunks so that awkward B runs several chunks with a short last one.
+
+function variantCheck(v: SiglipVariant, B: number, D: number, t: number, b: number, g: number, cols?: number): KernelCheck {
+  const name = `${v}${cols ? ` (chunks of ${cols})` : ''}: B=${B} D=${D} t=${t.toFixed(3)} b=${b} g=${g} vs CPU`;
+  return {
+    kernel: 'contrastive.siglip',
+    name,
+    async run(gpu) {
+      const c = makeInputs(3000 + B + D, B, D, t, g, b);
+      setSiglipVariant(v);
+      setSiglipChunkCols(cols);
+      try {
+        return compareAll('siglip', name, c, await runGpu(gpu, 'siglip', c));
+      } finally {
+        setSiglipVariant('auto');
+        setSiglipChunkCols(undefined);
+      }
+    },
+  };
+}
+
+const siglipVariantChecks: KernelCheck[] = [
+  variantCheck('tiled', 3, 5, 1.0, -2, 0.75),
+  variantCheck('tiled', 65, 33, Math.log(10), -10, 1),
+  variantCheck('tiled', 257, 64, 3.0, 0.5, 2.5),
+  variantCheck('chunked', 200, 33, Math.log(10), -10, 1.5, 64),
+  variantCheck('chunked', 130, 64, 2.0, -1, 0.5, 64),
+  variantCheck('chunked', 65, 7, 1.0, 0.5, 1, 64),
+];
+
 export const checks: KernelCheck[] = [
   ...refChecks('infonce'),
   clampCheck,
@@ -296,4 +329,5 @@ export const checks: KernelCheck[] = [
   fdCheck('siglip', 5, 3, 1.2, 0.4, 22),
   fdCheck('siglip', 4, 2, 3.0, -2, 23),
   heavyCheck('siglip', 4096, 64),
+  ...siglipVariantChecks,
 ];

@@ -14,8 +14,16 @@ const pairsShader = { name: 'siglip_pairs', code: pairsCode };
 /** Largest chunk of the pair matrix held at once: 4 Mi floats (16 MiB). */
 export const CHUNK_ELEMS = 1 << 22;
 
+let forcedCols: number | undefined;
+/** Checks: force chunks of `cols` columns (a multiple of 64) so that small B runs several chunks; undefined: the rule. */
+export function setSiglipChunkCols(cols: number | undefined): void {
+  if (cols !== undefined && (cols < 64 || cols % 64 !== 0)) throw new Error(`siglip chunk of ${cols} columns: must be a positive multiple of 64`);
+  forcedCols = cols;
+}
+
 /** Columns per chunk: all B when B² fits, else a multiple of 64 (keeps every view 256-byte aligned). */
 export function siglipChunk(B: number): number {
+  if (forcedCols !== undefined) return Math.min(B, forcedCols);
   if (B * B <= CHUNK_ELEMS) return B;
   return Math.max(64, Math.floor(CHUNK_ELEMS / B / 64) * 64);
 }

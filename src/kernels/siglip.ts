@@ -61,14 +61,7 @@ export function siglipForward(
     [scratch, B, 'scratch'],
   ]);
   if (siglipVariant(B, D) === 'chunked') siglipChunked(gpu, img, txt, logT, bias, B, D, { part: scratch, loss: true });
-  else
-    gpu.run({
-    shader: fwdShader,
-    bindings: [logT, bias, img, txt, scratch],
-    uniforms: [B, D],
-    grid: Math.ceil(B / ROWS),
-      label: 'siglip.rows',
-    });
+  else gpu.run({ shader: fwdShader, bindings: [logT, bias, img, txt, scratch], uniforms: [B, D], grid: Math.ceil(B / ROWS), label: 'siglip.rows' });
   lossReduce(gpu, scratch, loss, B, { alpha: 1 / B, label: 'siglip.loss' });
 }
 
