@@ -8,7 +8,7 @@ import { type TuneTable, activeTuneTable, applyTable, tableJson } from '../kerne
 import { TRAIN_CASES } from './cases';
 import { median } from './stats';
 
-/** The shapes to tune: the bench's linear-layer products, its attention cases and the models' LayerNorms. */
+/** The shapes to tune: the bench's linear-layer products, its attention cases, the models' LayerNorms and SigLIP. */
 export function benchTuneLog(quick: boolean): { family: string; shape: string; spec: unknown }[] {
   const mm = (quick ? TRAIN_CASES.filter((_, i) => i < 9) : TRAIN_CASES).map((c) => {
     const s: MatmulShape = { M: c.M, N: c.N, K: c.K, transA: c.transA, transB: c.transB };
@@ -24,7 +24,8 @@ export function benchTuneLog(quick: boolean): { family: string; shape: string; s
     { N: 1088, C: 64 },
     ...(quick ? [] : [{ N: 1088, C: 256 }]),
   ].map((spec) => ({ family: 'layernorm', shape: '', spec }));
-  return [...mm, ...attn, ...ln];
+  const sig = [{ B: 256, D: 64 }, ...(quick ? [] : [{ B: 1024, D: 64 }])].map((spec) => ({ family: 'siglip', shape: '', spec }));
+  return [...mm, ...attn, ...ln, ...sig];
 }
 
 export interface TuneCompareRow {

@@ -1,6 +1,6 @@
 // The autotuner on a real device: wall-clock timer, IndexedDB table store, the tuner key from the
 // adapter, and the tasks that replay each tunable family (matmul per layout, attention forward +
-// backward, LayerNorm forward + backward) on the shapes a run dispatched. See tuner.ts for the core.
+// backward, LayerNorm forward + backward, SigLIP forward + backward) on the shapes a run dispatched. See tuner.ts for the core.
 //
 // Hook for a run (the worker, before its second step):
 //   startShapeLog(); <record + submit step 1>; await tuneForRun(gpu, takeShapeLog(), { onProgress });
@@ -11,6 +11,7 @@ import { idbStore } from '../storage/idb';
 import { attentionBackward, attentionForward, attentionShapeKey } from './attention';
 import { layernormBackward, layernormForward, layernormShapeKey } from './layernorm';
 import { type MatmulKernel, type MatmulShape, applicableKernels, matmul, matmulShapeKey } from './matmul';
+import { SIGLIP_VARIANTS, siglipBackward, siglipForward, siglipShapeKey } from './siglip';
 import { type TableStore, type TuneOptions, type TuneTable, type TuneTask, type TunerKey, memoryStore, sourceHash, tune, withVariant } from './tuner';
 
 const shaderSources = import.meta.glob<string>('../../shaders/**/*.wgsl', { query: '?raw', import: 'default', eager: true });
@@ -155,10 +156,29 @@ export function layernormTask(gpu: Gpu, s: LnSpec): TuneTask {
   });
 }
 
+/** SigLIP forward + backward (one training step's use), chunked vs tiled. */
+export function siglipTask(gpu: Gpu, s: { B: number; D: number }): TuneTask {
+  const shape = siglipShapeKey(s.B, s.D);
+  return lazyTask('siglip', shape, SIGLIP_VARIANTS, () => {
+    const sc = scope(gpu);
+    const n = s.B * s.D;
+    const [img, txt, dImg, dTxt] = [sc.t(n, 'tune.img', 0.1), sc.t(n, 'tune.txt', 0.1), sc.t(n, 'tune.dImg'), sc.t(n, 'tune.dTxt')];
+    const [logT, bias, loss, dLogT, dBias] = [sc.t(1, 'tune.logT', 2.3), sc.t(1, 'tune.bias', -10), sc.t(1, 'tune.loss'), sc.t(1, 'tune.dLogT'), sc.t(1, 'tune.dBias')];
+    const part = sc.t(2 * s.B, 'tune.part');
+    const run = (v: string) =>
+      orFixed('siglip', shape, v, () => {
+        siglipForward(gpu, img, txt, logT, bias, loss, s.B, s.D, part);
+        siglipBackward(gpu, img, txt, logT, bias, dImg, dTxt, dLogT, dBias, s.B, s.D, 1, part);
+      });
+    return { run, dispose: sc.dispose };
+  });
+}
+
 const builders: Record<string, (gpu: Gpu, spec: never) => TuneTask> = {
   matmul: matmulTask,
   attention: attentionTask,
   layernorm: layernormTask,
+  siglip: siglipTask,
 };
 
 /** Tasks for the shapes a shape log recorded (families without a builder are skipped). */
