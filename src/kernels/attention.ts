@@ -13,7 +13,7 @@ import directDkdvCode from '../../shaders/attention_direct_dkdv.wgsl?raw';
 import directDqCode from '../../shaders/attention_direct_dq.wgsl?raw';
 import directFwdCode from '../../shaders/attention_direct_forward.wgsl?raw';
 import { dummyTensor } from './matmul';
-import { tunedVariant } from './tuner';
+import { ChoiceCache, tunedVariant } from './tuner';
 import { withLib } from './wgsl';
 
 const fwdShader = withLib('attention_forward', fwdCode, 'attentionTile');
@@ -38,10 +38,13 @@ export function setAttentionVariant(v: AttnVariant): void {
 export function attentionShapeKey(d: AttnDims): string {
   return `B=${d.B} T=${d.T} H=${d.H} D=${d.D}${d.causal ? ' causal' : ''}${d.lengths ? ' lengths' : ''}`;
 }
+const tuned = new ChoiceCache<string | undefined>();
 function directPath(d: AttnDims): boolean {
   if (attnVariant !== 'auto') return attnVariant === 'direct';
-  const spec = { B: d.B, T: d.T, H: d.H, D: d.D, causal: d.causal, lengths: !!d.lengths };
-  const t = tunedVariant('attention', attentionShapeKey(d), spec);
+  const t = tuned.choose([d.B, d.T, d.H, d.D, d.causal ? 1 : 0, d.lengths ? 1 : 0], () => {
+    const spec = { B: d.B, T: d.T, H: d.H, D: d.D, causal: d.causal, lengths: !!d.lengths };
+    return tunedVariant('attention', attentionShapeKey(d), spec);
+  });
   return t ? t === 'direct' : d.T <= 128;
 }
 function directGrid(d: AttnDims): number {

@@ -8,7 +8,7 @@ import bwdCode from '../../shaders/layernorm_backward.wgsl?raw';
 import fwdCode from '../../shaders/layernorm_forward.wgsl?raw';
 import paramsCode from '../../shaders/layernorm_params_backward.wgsl?raw';
 import directCode from '../../shaders/layernorm_direct.wgsl?raw';
-import { tunedVariant } from './tuner';
+import { ChoiceCache, tunedVariant } from './tuner';
 import { withLib } from './wgsl';
 
 const fwd = withLib('layernorm_forward', fwdCode, 'workgroupSum');
@@ -29,9 +29,10 @@ export function setLayernormVariant(v: LayernormVariant): void {
 }
 /** The tuner's key for a LayerNorm call (forward and backward share it). */
 export const layernormShapeKey = (N: number, C: number): string => `N=${N} C=${C}`;
+const tuned = new ChoiceCache<string | undefined>();
 function directLn(gpu: Gpu, N: number, C: number): boolean {
   if (lnVariant !== 'auto') return lnVariant === 'direct';
-  const t = tunedVariant('layernorm', layernormShapeKey(N, C), { N, C });
+  const t = tuned.choose([N, C], () => tunedVariant('layernorm', layernormShapeKey(N, C), { N, C }));
   if (t) return t === 'direct';
   return C <= 64 || /swiftshader|llvmpipe|software/i.test(gpu.caps.adapterDescription);
 }

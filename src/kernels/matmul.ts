@@ -5,7 +5,7 @@ import { type Tensor, numel } from '../gpu/tensor';
 import { f32 } from '../gpu/uniforms';
 import { sumRows } from './elementwise';
 import { dummyTensor } from './launch';
-import { tunedVariant } from './tuner';
+import { ChoiceCache, tunedVariant } from './tuner';
 
 export { dummyTensor };
 import code from '../../shaders/matmul.wgsl?raw';
@@ -114,9 +114,11 @@ export function matmulShapeKey(s: MatmulShape, batch = 1): string {
   return `${describeShape(s)} batch=${batch} strides=${s.strideA ?? s.M * s.K},${s.strideB ?? s.K * s.N},${s.strideC ?? s.M * s.N}`;
 }
 
+const tuned = new ChoiceCache<string | undefined>();
 /** The autotuner's choice for this shape when it timed one (src/kernels/tuner.ts), else autoKernel. */
 export function tunedKernel(s: MatmulShape, batch = 1): MatmulKernel {
-  const t = tunedVariant('matmul', matmulShapeKey(s, batch), { ...s, batch });
+  const key = [s.M, s.N, s.K, s.transA ? 1 : 0, s.transB ? 1 : 0, s.strideA ?? -1, s.strideB ?? -1, s.strideC ?? -1, batch];
+  const t = tuned.choose(key, () => tunedVariant('matmul', matmulShapeKey(s, batch), { ...s, batch }));
   return t && t in shaders && kernelApplies(t as MatmulKernel, s) ? (t as MatmulKernel) : autoKernel(s);
 }
 

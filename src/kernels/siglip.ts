@@ -10,7 +10,7 @@ import fwdCode from '../../shaders/siglip_forward.wgsl?raw';
 import { checkContrastiveShapes, contrastiveScratch, lossReduce } from './infonce';
 import { dummyTensor } from './matmul';
 import { siglipChunked } from './siglip-chunked';
-import { tunedVariant } from './tuner';
+import { ChoiceCache, tunedVariant } from './tuner';
 import { withLib } from './wgsl';
 
 const fwdShader = withLib('siglip_forward', fwdCode, 'contrastiveTile');
@@ -30,10 +30,11 @@ export function setSiglipVariant(v: SiglipVariant | 'auto'): void {
 
 export const siglipShapeKey = (B: number, D: number): string => `B=${B} D=${D}`;
 
+const tuned = new ChoiceCache<string | undefined>();
 /** The variant a call uses: forced, else the tuner's choice for (B, D), else 'chunked'. */
 export function siglipVariant(B: number, D: number): SiglipVariant {
   if (forced !== 'auto') return forced;
-  const t = tunedVariant('siglip', siglipShapeKey(B, D), { B, D });
+  const t = tuned.choose([B, D], () => tunedVariant('siglip', siglipShapeKey(B, D), { B, D }));
   return t === 'tiled' ? 'tiled' : 'chunked';
 }
 

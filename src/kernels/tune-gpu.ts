@@ -193,7 +193,7 @@ export function tasksFor(gpu: Gpu, log: readonly { family: string; spec: unknown
 export async function tuneForRun(
   gpu: Gpu,
   log: readonly { family: string; spec: unknown }[],
-  o: Partial<Pick<TuneOptions, 'budgetMs' | 'reps' | 'force' | 'onProgress' | 'store'>> = {},
+  o: Partial<Pick<TuneOptions, 'budgetMs' | 'reps' | 'force' | 'skip' | 'onProgress' | 'store'>> = {},
 ): Promise<TuneTable> {
   const tasks = tasksFor(gpu, log);
   try {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  ChoiceCache,
   type Timer,
   type TuneTask,
   activeTuneTable,
@@ -137,5 +138,59 @@ describe('autotuner', () => {
   it('sourceHash changes with any source', () => {
     expect(sourceHash(['a', 'b'])).not.toBe(sourceHash(['a', 'c']));
     expect(sourceHash(['a', 'b'])).toBe(sourceHash(['a', 'b']));
+  });
+});
+
+describe('tuner loose ends (issue 17)', () => {
+  it('skip: times nothing, applies no table, returns a table that records the fixed rule', async () => {
+    const { tasks, timer, calls } = fakeTasks();
+    const store = memoryStore();
+    const t = await tune(tasks, { key, store, timer, reps: 1, skip: true });
+    expect(calls).toEqual([]);
+    expect(store.tables.size).toBe(0);
+    expect(t.skipped).toBe(true);
+    expect(tunedVariant('matmul', 'A·Bᵀ 544×96×32')).toBeUndefined();
+    expect(tableJson(t)).toMatchObject({ skipped: true, rule: 'fixed', choices: [] });
+  });
+
+  it('re-tune (force) overwrites the re-timed entries and keeps the stored table’s other shapes', async () => {
+    const store = memoryStore();
+    const a = fakeTasks();
+    await tune(a.tasks, { key, store, timer: a.timer, reps: 1 });
+    const before = [...store.tables.values()][0];
+    const b = fakeTasks();
+    const slowVec4: Timer = async (f, reps) => {
+      const ms = await b.timer(f, reps);
+      return b.calls.at(-1)?.endsWith(':vec4') ? 10 : ms; // vec4 got slow: the re-tune must flip the choice
+    };
+    const t = await tune(b.tasks.slice(0, 1), { key, store, timer: slowVec4, reps: 1, force: true });
+    expect(t.entries.map((e) => e.shape).sort()).toEqual(before.entries.map((e) => e.shape).sort());
+    expect(t.entries.find((e) => e.shape === 'A·Bᵀ 544×96×32')?.best).toBe('tiled4');
+    expect([...store.tables.values()][0].entries.find((e) => e.shape === 'A·Bᵀ 544×96×32')?.best).toBe('tiled4');
+    expect(tunedVariant('layernorm', 'N=544 C=32')).toBe('direct');
+  });
+
+  it('ChoiceCache asks the slow path once per shape, again after the table changes, always while logging', () => {
+    const cache = new ChoiceCache<string | undefined>();
+    let asked = 0;
+    const ask = () => {
+      asked++;
+      return tunedVariant('matmul', 'A·Bᵀ 544×96×32', { M: 544 });
+    };
+    expect(cache.choose([544, 96, 32], ask)).toBeUndefined();
+    expect(cache.choose([544, 96, 32], ask)).toBeUndefined();
+    expect(asked).toBe(1);
+    cache.choose([544, 96, 33], ask);
+    expect(asked).toBe(2);
+    applyTable({ key, id: 'x', createdAt: '', tookMs: 0, truncated: false, entries: [{ family: 'matmul', shape: 'A·Bᵀ 544×96×32', best: 'vec4', ms: 1, times: {} }] });
+    expect(cache.choose([544, 96, 32], ask)).toBe('vec4');
+    expect(asked).toBe(3);
+    expect(withVariant('matmul', 'A·Bᵀ 544×96×32', 'direct', () => cache.choose([544, 96, 32], ask))).toBe('direct');
+    expect(cache.choose([544, 96, 32], ask)).toBe('vec4');
+    startShapeLog();
+    cache.choose([544, 96, 32], ask);
+    cache.choose([544, 96, 32], ask);
+    expect(takeShapeLog()).toHaveLength(1);
+    expect(asked).toBe(7); // 3 so far, +1 inside withVariant, +1 after it, +2 while logging
   });
 });

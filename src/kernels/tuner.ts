@@ -36,6 +36,8 @@ export interface TuneTable {
   tookMs: number;
   truncated: boolean;
   entries: TuneEntry[];
+  /** Set when tuning was skipped on request: every launcher used its fixed rule (nothing timed or stored). */
+  skipped?: boolean;
 }
 
 /** A family's shape to tune: `run(variant)` records one call of that variant (no readback). */
@@ -66,8 +68,13 @@ export interface TuneOptions {
   reps?: number;
   /** Interleaved timing rounds per variant (median taken). */
   rounds?: number;
-  /** Ignore a stored table and time again (the kernel-check page's "re-tune"). */
+  /**
+   * Time again even where the stored table has the shape (the kernel-check page's "re-tune"). The fresh
+   * entries overwrite the stored ones of the same family and shape; the stored table's other entries stay.
+   */
   force?: boolean;
+  /** Time nothing and apply no table: every launcher keeps its fixed rule; the returned table says so (skipped). */
+  skip?: boolean;
   now?: () => number;
   onProgress?: (line: string) => void;
 }
@@ -75,6 +82,8 @@ export interface TuneOptions {
 /** The table launchers consult: `${family}|${shape}` → variant. */
 let active = new Map<string, string>();
 let activeTable: TuneTable | undefined;
+/** Bumped whenever what tunedVariant answers may change (table applied, withVariant, shape log on/off). */
+let generation = 0;
 
 const entryKey = (family: string, shape: string) => `${family}|${shape}`;
 
@@ -94,12 +103,14 @@ export function tunedVariant(family: string, shape: string, spec?: unknown): str
 /** Start recording the shapes launchers dispatch (e.g. around one training step). */
 export function startShapeLog(): void {
   shapeLog = new Map();
+  generation++;
 }
 
 /** Stop recording; the distinct (family, shape, spec) seen since startShapeLog, in first-seen order. */
 export function takeShapeLog(): { family: string; shape: string; spec: unknown }[] {
   const out = [...(shapeLog?.values() ?? [])];
   shapeLog = undefined;
+  generation++;
   return out;
 }
 
@@ -108,11 +119,40 @@ export function withVariant<T>(family: string, shape: string, variant: string, f
   const k = entryKey(family, shape);
   const prev = active.get(k);
   active.set(k, variant);
+  generation++;
   try {
     return f();
   } finally {
     if (prev === undefined) active.delete(k);
     else active.set(k, prev);
+    generation++;
+  }
+}
+
+/**
+ * A launcher's memo of its tuned choice per shape, keyed by the shape's integers (no string built per
+ * dispatch): `choose(key, slow)` answers from the memo, or calls `slow` (which builds the shape string and
+ * asks tunedVariant) once per shape. Emptied whenever the tuner's answers may change; bypassed while a
+ * shape log is on, so that every shape still reaches tunedVariant and is recorded.
+ */
+export class ChoiceCache<T> {
+  private gen = -1;
+  private readonly memo = new Map<number, { key: readonly number[]; value: T }[]>();
+
+  choose(key: readonly number[], slow: () => T): T {
+    if (shapeLog) return slow();
+    if (this.gen !== generation) {
+      this.memo.clear();
+      this.gen = generation;
+    }
+    let h = key.length;
+    for (const x of key) h = (Math.imul(h, 0x01000193) ^ x) | 0;
+    const bucket = this.memo.get(h);
+    if (bucket) for (const e of bucket) if (e.key.length === key.length && e.key.every((x, i) => x === key[i])) return e.value;
+    const value = slow();
+    if (bucket) bucket.push({ key: [...key], value });
+    else this.memo.set(h, [{ key: [...key], value }]);
+    return value;
   }
 }
 
@@ -120,6 +160,7 @@ export function withVariant<T>(family: string, shape: string, variant: string, f
 export function applyTable(t: TuneTable | undefined): void {
   activeTable = t;
   active = new Map((t?.entries ?? []).map((e) => [entryKey(e.family, e.shape), e.best]));
+  generation++;
 }
 
 export function activeTuneTable(): TuneTable | undefined {
@@ -133,6 +174,7 @@ export function tableJson(t: TuneTable | undefined = activeTable): object | null
     key: t.key,
     createdAt: t.createdAt,
     truncated: t.truncated,
+    ...(t.skipped ? { skipped: true, rule: 'fixed' } : {}),
     choices: t.entries.map((e) => ({ family: e.family, shape: e.shape, variant: e.best, ms: e.ms, runnerUp: e.runnerUp ?? null })),
   };
 }
@@ -173,8 +215,14 @@ export async function tuneTask(task: TuneTask, timer: Timer, reps: number, round
  */
 export async function tune(tasks: readonly TuneTask[], o: TuneOptions): Promise<TuneTable> {
   const id = keyString(o.key);
+  if (o.skip) {
+    o.onProgress?.('kernel tuning skipped on request: fixed kernel rule');
+    const table: TuneTable = { key: o.key, id, createdAt: new Date().toISOString(), tookMs: 0, truncated: false, entries: [], skipped: true };
+    applyTable(table);
+    return table;
+  }
+  const stored = await o.store.get(id);
   if (!o.force) {
-    const stored = await o.store.get(id);
     const want = new Set(tasks.filter((t) => t.variants.length > 1).map((t) => entryKey(t.family, t.shape)));
     const have = new Set((stored?.entries ?? []).map((e) => entryKey(e.family, e.shape)));
     if (stored && !stored.truncated && [...want].every((k) => have.has(k))) {
@@ -203,10 +251,19 @@ export async function tune(tasks: readonly TuneTask[], o: TuneOptions): Promise<
       task.dispose?.();
     }
   }
-  const table: TuneTable = { key: o.key, id, createdAt: new Date().toISOString(), tookMs: now() - t0, truncated, entries };
+  const fresh: TuneTable = { key: o.key, id, createdAt: new Date().toISOString(), tookMs: now() - t0, truncated, entries };
+  // Re-timed shapes overwrite their stored entries; shapes this call did not time keep theirs.
+  const table = o.force ? mergeTables(stored, fresh) : fresh;
   await o.store.put(table);
   applyTable(table);
   return table;
+}
+
+/** `fresh`'s entries over `stored`'s (same key): entries of other shapes are kept. */
+export function mergeTables(stored: TuneTable | undefined, fresh: TuneTable): TuneTable {
+  if (!stored || stored.skipped) return fresh;
+  const mine = new Set(fresh.entries.map((e) => entryKey(e.family, e.shape)));
+  return { ...fresh, tookMs: stored.tookMs + fresh.tookMs, entries: [...stored.entries.filter((e) => !mine.has(entryKey(e.family, e.shape))), ...fresh.entries] };
 }
 
 /** A Map-backed store (tests, Node, and the fallback when IndexedDB is unavailable). */

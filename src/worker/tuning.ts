@@ -10,7 +10,7 @@
 //   between two runs of the same model), new shapes are timed and merged in;
 // - on a software adapter nothing is timed during runs (see isSoftwareAdapter), so every run there uses
 //   the stored table if any, else the fixed rule, for steps 2+.
-import { type TuneTable, activeTuneTable, applyTable, keyString, startShapeLog, tableJson, takeShapeLog } from '../kernels/tuner';
+import { type TuneTable, activeTuneTable, applyTable, keyString, mergeTables, startShapeLog, tableJson, takeShapeLog } from '../kernels/tuner';
 import { tableStore, tuneForRun, tunerKey } from '../kernels/tune-gpu';
 import type { RunCallbacks } from '../train/runner';
 import { W } from './state';
@@ -37,12 +37,8 @@ export function untuned<E extends { family: string; shape: string }>(log: readon
   return log.filter((e) => !have.has(entryKey(e)));
 }
 
-/** `fresh`'s entries over `stored`'s (same key): the table only grows. */
-export function mergeTables(stored: TuneTable | undefined, fresh: TuneTable): TuneTable {
-  if (!stored) return fresh;
-  const mine = new Set(fresh.entries.map(entryKey));
-  return { ...fresh, tookMs: stored.tookMs + fresh.tookMs, entries: [...stored.entries.filter((e) => !mine.has(entryKey(e))), ...fresh.entries] };
-}
+/** `fresh`'s entries over `stored`'s (same key): the table only grows (now in kernels/tuner.ts). */
+export { mergeTables };
 
 /** What the run posts: a progress line while tuning, the table it trains with once known. */
 export interface TuneReport {
@@ -50,7 +46,15 @@ export interface TuneReport {
   onTable(table: object | null): void;
 }
 
-export function tuningHooks(report: TuneReport): Pick<RunCallbacks, 'beforeFirstStep' | 'afterFirstStep'> {
+export interface TuningOptions {
+  /**
+   * Skip tuning: time nothing, apply no stored table; every step uses the launchers' fixed rule, and the
+   * run records that it did (its kernel table is { skipped: true, rule: 'fixed' }).
+   */
+  skip?: boolean;
+}
+
+export function tuningHooks(report: TuneReport, opts: TuningOptions = {}): Pick<RunCallbacks, 'beforeFirstStep' | 'afterFirstStep'> {
   const store = tableStore();
   let stored: TuneTable | undefined;
   let logging = false;
@@ -59,6 +63,10 @@ export function tuningHooks(report: TuneReport): Pick<RunCallbacks, 'beforeFirst
     async beforeFirstStep(t) {
       const gpu = W.gpu;
       if (!gpu) return;
+      if (opts.skip) {
+        applyTable(undefined);
+        return;
+      }
       stored = await store.get(keyString(tunerKey(gpu))).catch(() => undefined);
       // Step 1 on the fixed rule; a resumed run continues on the table its earlier steps used.
       fromStart = t.step === 0;
@@ -68,6 +76,12 @@ export function tuningHooks(report: TuneReport): Pick<RunCallbacks, 'beforeFirst
     },
     async afterFirstStep() {
       const gpu = W.gpu;
+      if (gpu && opts.skip) {
+        await tuneForRun(gpu, [], { skip: true }); // applies the 'skipped' table: fixed rule, recorded as such
+        report.onLine('kernel tuning skipped on request: fixed kernel rule');
+        report.onTable(tableJson(activeTuneTable()));
+        return;
+      }
       if (!gpu || !logging) return;
       logging = false;
       const todo = untuned(takeShapeLog(), stored);
