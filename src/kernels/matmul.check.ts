@@ -52,6 +52,10 @@ const cases: Case[] = [
   { M: 36, N: 68, K: 33, transA: true, accumulate: true, rowSums: true },
   { M: 64, N: 32, K: 17, transA: true, rowSums: true, alpha: 0.5 },
   { M: 20, N: 12, K: 9, transA: true, rowSums: true },
+  // tiled128 (issue 17): 128×128 tiles exactly (EXACT), two tiles with a ragged third, K off its 8-step.
+  { M: 128, N: 256, K: 64, transB: true },
+  { M: 256, N: 132, K: 20, transA: true, accumulate: true },
+  { M: 130, N: 136, K: 12, batch: 2, bias: true },
   { M: 512, N: 384, K: 257, heavy: true },
   { M: 544, N: 256, K: 64, transB: true, bias: true, heavy: true },
   { M: 1088, N: 64, K: 256, accumulate: true, heavy: true },

@@ -30,9 +30,9 @@ describe('matmul kernel selection', () => {
   });
 
   it('lists every kernel that applies; direct and tiled apply everywhere', () => {
-    expect(applicableKernels(dW(32, 192, 512))).toEqual(['tiled', 'direct', 'tiled4', 'vec4tn']);
+    expect(applicableKernels(dW(32, 192, 512))).toEqual(['tiled', 'direct', 'tiled4', 'tiled128', 'vec4tn']);
     expect(applicableKernels(fwd(3, 17, 33))).toEqual(['tiled', 'direct']);
-    expect(applicableKernels({ M: 20, N: 12, K: 40, transA: true, transB: true })).toEqual(['tiled', 'direct', 'tiled4']);
+    expect(applicableKernels({ M: 20, N: 12, K: 40, transA: true, transB: true })).toEqual(['tiled', 'direct', 'tiled4', 'tiled128']);
   });
 
   it('sizes workgroups to keep ≥ 8 of them and no idle columns', () => {

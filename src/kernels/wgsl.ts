@@ -4,10 +4,11 @@
 import attentionTile from '../../shaders/lib/attention_tile.wgsl?raw';
 import contrastiveGrad from '../../shaders/lib/contrastive_grad.wgsl?raw';
 import contrastiveTile from '../../shaders/lib/contrastive_tile.wgsl?raw';
+import matmulTileIo from '../../shaders/lib/matmul_tile_io.wgsl?raw';
 import workgroupSum from '../../shaders/lib/workgroup_sum.wgsl?raw';
 import type { ShaderSource } from '../gpu/pipelines';
 
-export const WGSL_LIB = { attentionTile, contrastiveTile, contrastiveGrad, workgroupSum } as const;
+export const WGSL_LIB = { attentionTile, contrastiveTile, contrastiveGrad, matmulTileIo, workgroupSum } as const;
 export type WgslFragment = keyof typeof WGSL_LIB;
 
 /** A shader from its own code with the named fragments prepended (in the order given). */
