@@ -69,7 +69,8 @@ async function main() {
   }
 
   if (want('tune')) {
-    res.tune = await benchTuner(gpu, { quick, reps, force: q.get('retune') === '1', log });
+    const budgetMs = q.get('tuneBudgetMs') ? Number(q.get('tuneBudgetMs')) : undefined; // default 60 s
+    res.tune = await benchTuner(gpu, { quick, reps, force: q.get('retune') === '1', budgetMs, log });
   }
 
   if (want('matmul')) {
