@@ -70,7 +70,8 @@ async function main() {
 
   if (want('tune')) {
     const budgetMs = q.get('tuneBudgetMs') ? Number(q.get('tuneBudgetMs')) : undefined; // default 60 s
-    res.tune = await benchTuner(gpu, { quick, reps, force: q.get('retune') === '1', budgetMs, log });
+    const families = q.get('tuneFamilies')?.split(','); // e.g. attention,siglip
+    res.tune = await benchTuner(gpu, { quick, reps, force: q.get('retune') === '1', budgetMs, families, log });
   }
 
   if (want('matmul')) {

@@ -48,9 +48,9 @@ export interface TuneBenchResult {
 /** Tune on the bench shapes (budget in ms), then compare tuned with fixed auto per shape. */
 export async function benchTuner(
   gpu: Gpu,
-  o: { quick: boolean; reps: number; budgetMs?: number; force?: boolean; log: (s: string) => void },
+  o: { quick: boolean; reps: number; budgetMs?: number; force?: boolean; families?: string[]; log: (s: string) => void },
 ): Promise<TuneBenchResult> {
-  const log = benchTuneLog(o.quick);
+  const log = benchTuneLog(o.quick).filter((e) => !o.families || o.families.includes(e.family));
   const t0 = performance.now();
   let reused = true;
   const table: TuneTable = await tuneForRun(gpu, log, {
