@@ -44,5 +44,5 @@ test('benchmarks: matmul, attention and losses vs tfjs-webgpu / onnxruntime-web;
   writeFileSync(`bench/results/${name}.md`, `${md}\n`);
   console.log(`\n${md}\n`);
   if (errors.length) console.log(`console errors (not fatal):\n${errors.join('\n')}`);
-  expect(res.matmul.length + (res.ops?.length ?? 0) + (res.train?.results.length ?? 0) + (res.soak ? 1 : 0)).toBeGreaterThan(0);
+  expect(res.matmul.length + (res.ops?.length ?? 0) + (res.train?.results.length ?? 0) + (res.soak ? 1 : 0) + (res.tune ? 1 : 0)).toBeGreaterThan(0);
 });
