@@ -4,6 +4,7 @@ import { type ClipConfig, type DeepPartial, type LossKind, withDefaults } from '
 import { PRESET_NAMES, presetConfig } from '../model/registry';
 import { configProblems } from '../model/validate';
 import { DEFAULT_HYPER, type TrainHyper, validateHyper } from '../train/hyper';
+import { evalSetProblems } from '../data/eval-sets';
 import { DEFAULT_DATASET, type DatasetSpec } from '../data/types';
 import type { ParamCounts } from '../model/params';
 import type { EvalMetrics } from '../train/evaluate';
@@ -60,6 +61,10 @@ export function validateExperiment(x: unknown): ExperimentSpec {
     fail('"seeds" must be a non-empty list of non-negative integers');
   }
   if (e.loss !== undefined && e.loss !== 'infonce' && e.loss !== 'siglip') fail('"loss" must be "infonce" or "siglip"');
+  if (e.dataset !== undefined && (!e.dataset || typeof e.dataset !== 'object' || Array.isArray(e.dataset))) fail('"dataset" must be an object');
+  const ds = (e.dataset ?? {}) as Partial<DatasetSpec>;
+  const evalProblems = evalSetProblems(ds.evalSets, ds, { headless: true });
+  if (evalProblems.length) fail(evalProblems.join('; '));
   const herr = validateHyper((e.hyper ?? {}) as Record<string, unknown>);
   const first = Object.values(herr)[0];
   if (first) fail(`hyper: ${first}`);
