@@ -3,7 +3,8 @@
 // metricsFromEmbeddings, resizing, and uploads cached at another side or not at all.
 import { describe, expect, it } from 'vitest';
 import { metricsFromEmbeddings } from '../train/evaluate';
-import { atSize, builtinEvalSet, evalSetInfo, evalSetProblems, prepareEvalSet } from './eval-sets';
+import { atSize, builtinEvalSet, evalSetInfo, evalSetProblems, forRun, prepareEvalSet } from './eval-sets';
+import { UPLOAD_NORM } from './ingest/preprocess';
 import { resizeChw } from './images';
 import { MemoryUploadStore } from './ingest/cache';
 import { png } from './ingest/fixtures';
@@ -139,6 +140,21 @@ describe('resizing to the run image side', () => {
     resizeChw(set.images as Float32Array, 0, 8, 4, want);
     expect(d.prep.val.images.subarray(0, 48)).toEqual(want);
     expect(evalSetInfo(d).thumbs?.size).toBe(8);
+  });
+});
+
+describe('normalised as the run was trained', () => {
+  it('a built-in set fed to a run trained on an upload: pixel/255 normalised with the upload constants', () => {
+    const set = builtinSet({ seed: 3, count: 0, valCount: 2, heldOutCount: 0, size: 4 });
+    const seen = forRun(set, 'builtin', 4, 'upload');
+    const out = new Float32Array(48);
+    if (seen.images instanceof Float32Array) throw new Error('expected an ImageSource');
+    seen.images.copyTo(1, out, 0);
+    for (let k = 0; k < 48; k++) {
+      const c = Math.floor(k / 16);
+      expect(out[k]).toBeCloseTo((set.source.pixels[48 + k] / 255 - UPLOAD_NORM.mean[c]) / UPLOAD_NORM.std[c], 4);
+    }
+    expect(forRun(set, 'builtin', 4, 'builtin')).toBe(set); // same kind, same side: untouched
   });
 });
 

@@ -3,7 +3,9 @@
 // built-in set as an evaluation set (every image evaluated, no train split), and the step that turns a
 // loaded set into validation tensors with the RUN's tokenizer (words the training captions never had
 // still tokenise through the byte-level BPE).
-import { resizedImages } from './images';
+import { BUILTIN_MEAN, BUILTIN_STD } from './builtin/generate';
+import { type PixelNorm, renormalised, resizedImages } from './images';
+import { UPLOAD_NORM } from './ingest/preprocess';
 import { builtinSet, type ImageCaptionSet, type Prepared, prepare } from './prepare';
 import type { BpeTokenizer } from './tokenizer';
 import { type DatasetSpec, EVAL_SET_DEFAULT_COUNT, type EvalSetInfo, type EvalSetSpec } from './types';
@@ -80,9 +82,21 @@ export function builtinEvalSet(s: EvalSetSpec, size: number): ImageCaptionSet {
   return { ...set, name: `built-in, seed ${s.seed ?? EVAL_SET_DEFAULT_SEED}` };
 }
 
+/** Pixel → float normalisation of a dataset kind: the built-in set's fixed constants, CLIP's for uploads. */
+export const normOf = (kind: DatasetSpec['kind']): PixelNorm => (kind === 'builtin' ? { mean: BUILTIN_MEAN, std: BUILTIN_STD } : UPLOAD_NORM);
+
 /** The set seen at image side S (resized when it has another side; thumbnails stay at its own). */
 export function atSize(set: ImageCaptionSet, S: number): ImageCaptionSet {
   return set.size === S ? set : { ...set, size: S, images: resizedImages(set.images, set.size, S) };
+}
+
+/**
+ * An evaluation set of kind `kind` as a run trained on a `runKind` dataset sees it: at side S, and each
+ * pixel normalised as the run's training pixels were (built-in and uploads use different constants).
+ */
+export function forRun(set: ImageCaptionSet, kind: EvalSetSpec['kind'], S: number, runKind: DatasetSpec['kind']): ImageCaptionSet {
+  const sized = atSize(set, S);
+  return kind === runKind ? sized : { ...sized, images: renormalised(sized.images, 3 * S * S, normOf(kind), normOf(runKind)) };
 }
 
 /** An evaluation set as a run sees it: its images, and its captions and prompts in the run's tokens. */

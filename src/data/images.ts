@@ -70,3 +70,27 @@ export function resizedImages(images: Images, s: number, S: number): ImageSource
     },
   };
 }
+
+/** Per-channel pixel normalisation: float = (pixel/255 − mean[c]) / std[c]. */
+export interface PixelNorm {
+  mean: readonly [number, number, number];
+  std: readonly [number, number, number];
+}
+
+/**
+ * Images normalised with `from` seen as normalised with `to` (an evaluation set fed to a model trained on
+ * another dataset kind: the same pixel must reach the model as the same float). chw = 3·S·S.
+ */
+export function renormalised(images: Images, chw: number, from: PixelNorm, to: PixelNorm): ImageSource {
+  const plane = chw / 3;
+  return {
+    copyTo(i, out, offset) {
+      copyImage(images, i, chw, out, offset);
+      for (let c = 0; c < 3; c++) {
+        const a = from.std[c] / to.std[c];
+        const b = (from.mean[c] - to.mean[c]) / to.std[c];
+        for (let p = offset + c * plane; p < offset + (c + 1) * plane; p++) out[p] = out[p] * a + b;
+      }
+    },
+  };
+}

@@ -1,7 +1,7 @@
 // The worker's evaluation sets (issue 19): loaded once on `init` beside the training set, tokenised
 // with the run's tokenizer, evaluated on a run's final weights with the same evaluate() as its own
 // validation split; their embeddings stay in the run's state so retrieval can ask them.
-import { atSize, builtinEvalSet, type EvalSetData, evalSetCount, evalSetInfo, prepareEvalSet } from '../data/eval-sets';
+import { builtinEvalSet, forRun, type EvalSetData, evalSetCount, evalSetInfo, prepareEvalSet } from '../data/eval-sets';
 import { loadUploadEvalSet } from '../data/ingest/uploadSet';
 import type { ImageCaptionSet, Prepared } from '../data/prepare';
 import type { DatasetSpec, EvalSetInfo, EvalSetSpec } from '../data/types';
@@ -28,7 +28,7 @@ export async function initEvalSets(spec: DatasetSpec, prep: Prepared): Promise<E
     try {
       const set = await loadOne(s, spec.size);
       W.evalSets.push({ spec: s, set });
-      infos.push(evalSetInfo(prepareEvalSet(s.name, atSize(set, spec.size), prep.tokenizer, prep.contextLength)));
+      infos.push(evalSetInfo(prepareEvalSet(s.name, forRun(set, s.kind, spec.size, spec.kind), prep.tokenizer, prep.contextLength)));
     } catch (e) {
       const error = errorText(e);
       W.evalSets.push({ spec: s, error });
@@ -49,8 +49,8 @@ function evalSetsOf(st: RunState, t: Trainer, runPrep: Prepared): EvalSetData[] 
   const sets: EvalSetData[] = [];
   for (const l of W.evalSets) {
     if (!l.set) continue;
-    const set = l.spec.kind === 'builtin' && l.set.size !== S ? builtinEvalSet(l.spec, S) : atSize(l.set, S);
-    sets.push(prepareEvalSet(l.spec.name, set, runPrep.tokenizer, runPrep.contextLength));
+    const raw = l.spec.kind === 'builtin' && l.set.size !== S ? builtinEvalSet(l.spec, S) : l.set;
+    sets.push(prepareEvalSet(l.spec.name, forRun(raw, l.spec.kind, S, W.spec?.kind ?? 'builtin'), runPrep.tokenizer, runPrep.contextLength));
   }
   st.evalData = { from: W.evalSets, tokenizer: runPrep.tokenizer, size: S, sets };
   return sets;
