@@ -54,15 +54,16 @@ const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&l
 export function headerGroups(cols) {
   const groupOf = (k) => (k.includes(' · ') ? k.slice(0, k.indexOf(' · ')) : null);
   if (!cols.some(groupOf)) return null;
+  const ID = new Set(['preset', 'seeds', 'params']); // the row's identity: under no group
   const groups = [];
   for (const k of cols) {
-    const g = groupOf(k) ?? '';
+    const g = ID.has(k) ? ' ' : (groupOf(k) ?? '');
     const last = groups[groups.length - 1];
     if (last && last.name === g) last.span++;
     else groups.push({ name: g, span: 1 });
   }
   return {
-    groups: groups.map((g) => ({ ...g, label: g.name ? `evaluation set: ${g.name}` : 'own validation split' })),
+    groups: groups.map((g) => ({ ...g, label: g.name === ' ' ? '' : g.name ? `evaluation set: ${g.name}` : 'own validation split' })),
     names: cols.map((k) => (groupOf(k) ? k.slice(k.indexOf(' · ') + 3) : k)),
   };
 }

@@ -46,7 +46,7 @@ describe('summarizeExperiment with evaluation sets', () => {
 
   it('the HTML groups the columns under the set, the markdown names the set in comparisons', () => {
     const hg = headerGroups(Object.keys(sum.rows[0]));
-    expect(hg?.groups.map((g) => g.label)).toEqual(['own validation split', 'evaluation set: drawings']);
+    expect(hg?.groups.map((g) => [g.label, g.span])).toEqual([['', 3], ['own validation split', 9], ['evaluation set: drawings', 2]]);
     const result = { experiment: { name: 'x', presets: ['base', 'alt'] }, machine: 'test', date: '2026-01-01T00:00:00Z', wallSeconds: 1, summary: sum, runs: [] };
     const html = renderReport(result, '');
     expect(html).toContain('<th colspan="2" data-group="drawings">evaluation set: drawings</th>');
