@@ -27,8 +27,9 @@ export async function initEvalSets(spec: DatasetSpec, prep: Prepared): Promise<E
   for (const s of spec.evalSets) {
     try {
       const set = await loadOne(s, spec.size);
-      W.evalSets.push({ spec: s, set });
-      infos.push(evalSetInfo(prepareEvalSet(s.name, forRun(set, s.kind, spec.size, spec.kind), prep.tokenizer, prep.contextLength)));
+      const data = prepareEvalSet(s.name, forRun(set, s.kind, spec.size, spec.kind), prep.tokenizer, prep.contextLength);
+      W.evalSets.push({ spec: s, set, data });
+      infos.push(evalSetInfo(data));
     } catch (e) {
       const error = errorText(e);
       W.evalSets.push({ spec: s, error });
@@ -49,6 +50,11 @@ function evalSetsOf(st: RunState, t: Trainer, runPrep: Prepared): EvalSetData[] 
   const sets: EvalSetData[] = [];
   for (const l of W.evalSets) {
     if (!l.set) continue;
+    // The dataset's own tokens and side (most runs): prepared once on init.
+    if (l.data && runPrep.tokenizer === W.prep?.tokenizer && runPrep.contextLength === W.prep.contextLength && S === W.spec?.size) {
+      sets.push(l.data);
+      continue;
+    }
     const raw = l.spec.kind === 'builtin' && l.set.size !== S ? builtinEvalSet(l.spec, S) : l.set;
     sets.push(prepareEvalSet(l.spec.name, forRun(raw, l.spec.kind, S, W.spec?.kind ?? 'builtin'), runPrep.tokenizer, runPrep.contextLength));
   }

@@ -45,6 +45,8 @@ export interface RunState {
 export interface LoadedEvalSet {
   spec: EvalSetSpec;
   set?: ImageCaptionSet;
+  /** The set in the dataset's tokens and image side, prepared on init (runs without their own tokenizer use it). */
+  data?: EvalSetData;
   error?: string;
 }
 
