@@ -11,7 +11,8 @@ import { readCheckpoint } from '../src/train/checkpoint';
 import { decodeSafetensors, encodeSafetensors } from '../src/train/safetensors';
 import { writeNpy } from '../src/teacher/parse';
 
-const HYPER = { batchSize: 32, steps: 40, logEvery: 10, evalEvery: 20, warmup: 4, lr: 0.003, checkpointEvery: 0 };
+/** The source run trains 150 steps; the teacher runs 40 (set in the training panel before they are queued). */
+const HYPER = { batchSize: 32, steps: 150, logEvery: 10, evalEvery: 50, warmup: 4, lr: 0.003, checkpointEvery: 0 };
 const TINY = {
   dataset: { kind: 'builtin', seed: 0, count: 128, valCount: 48, heldOutCount: 16, size: 16 },
   model: {
@@ -59,10 +60,12 @@ test('a teacher run starts from a finished run’s vision tower (bit-exact), wit
   await page.goto(hashOf(TINY));
   await expect(page.getByTestId('dataset-stats')).toBeVisible({ timeout: 120_000 });
 
-  // --- 1. the source: a normal run, and its checkpoint
+  // --- 1. the source: a normal run (150 steps), and its checkpoint
   await page.getByTestId('train').click();
   await expect(page.locator('[data-testid=run-row][data-status=done]')).toHaveCount(1, { timeout: 8 * 60_000 });
   const source = await download(page, /^Download checkpoint of separate/);
+  await page.getByTestId('hyper-steps').fill('40');
+  await page.getByTestId('hyper-evalEvery').fill('20');
 
   // --- 2. a precomputed teacher table from the caption list
   const [capDl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('teacher-captions').click()]);
@@ -85,7 +88,7 @@ test('a teacher run starts from a finished run’s vision tower (bit-exact), wit
   // --- 4. from the finished run, frozen (lr × vision tower = 0)
   await page.getByTestId('teacher-vision-source').selectOption({ label: 'from run separate · seed 0' });
   const vInfo = page.getByTestId('teacher-vision-info');
-  await expect(vInfo).toContainText('Vision tower from separate · seed 0 (step 40): width 16, depth 1, 2 heads, 16px / patch 8, joint width 16', { timeout: 60_000 });
+  await expect(vInfo).toContainText('Vision tower from separate · seed 0 (step 150): width 16, depth 1, 2 heads, 16px / patch 8, joint width 16', { timeout: 60_000 });
   await expect(vErr).toHaveCount(0);
   await page.getByTestId('hyper-lrMultVision').fill('0');
   await page.getByTestId('teacher-panel').screenshot({ path: `${SCREENS}/02-vision-from-run.png` });
@@ -112,7 +115,7 @@ test('a teacher run starts from a finished run’s vision tower (bit-exact), wit
     expect(theirs && bytesOf(a.get(n)?.data).equals(bytesOf(theirs.data)), n).toBe(true);
   }
   expect(readCheckpoint(tuned).meta.hyper.lrMultVision).toBe(0);
-  expect(readCheckpoint(tuned).meta.config.teacher?.vision).toMatchObject({ from: 'run', name: 'separate · seed 0', step: 40 });
+  expect(readCheckpoint(tuned).meta.config.teacher?.vision).toMatchObject({ from: 'run', name: 'separate · seed 0', step: 150 });
 
   // --- 7. retrieval: step 0 (a fresh adapter: ~chance either way) and after 40 steps
   const r1 = async (label: string) => {

@@ -175,6 +175,9 @@ export async function ensureTeacher(cfg: ClipConfig, set: ImageCaptionSet | null
     throw new Error(`the teacher table (${src.file}) was made for another dataset (its captions differ): load this dataset, or load the teacher again for it`);
   }
   await ensureVisionTower(cfg.teacher.vision);
+  if (cfg.teacher.vision && set && cfg.vision.imageSize !== set.size) {
+    throw new Error(`its vision tower (${cfg.teacher.vision.name}) takes ${cfg.vision.imageSize}×${cfg.vision.imageSize} images; this dataset is prepared at ${set.size}×${set.size}`);
+  }
   if (hasTeacherTable(src.key)) return;
   const stored = await loadTable(src.key).catch(() => undefined);
   if (!stored) throw new Error(`the teacher's caption embeddings (${src.file}) are not in this browser any more: load the teacher file again in the model panel`);

@@ -9,7 +9,7 @@ import type { TeacherVisionInfo } from '../../teacher/messages';
 import { NumberField } from '../NumberField';
 
 const LR_HELP =
-  "multiplies the learning rate of the vision tower's parameters in teacher runs (on top of the no-decay / modality-specific multipliers; weight decay as those). LLM2CLIP fine-tunes its pretrained vision encoder at a lower rate than the adapter: e.g. 0.1; 0 freezes the tower";
+  "× the learning rate of the vision tower in teacher runs (weight decay unchanged). LLM2CLIP fine-tunes its pretrained encoder slower than the adapter, e.g. 0.1; 0 freezes the tower";
 
 const towerSummary = (v: TeacherVisionInfo) =>
   `width ${v.vision.width}, depth ${v.vision.depth}, ${v.vision.heads} heads, ${v.vision.imageSize}px / patch ${v.vision.patchSize}${v.vision.stem && v.vision.stem !== 'patch' ? `, stem ${v.vision.stem}` : ''}, joint width ${v.embedDim}`;
