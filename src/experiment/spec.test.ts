@@ -35,6 +35,9 @@ describe('experiment variants (ablations of a preset)', () => {
     expect(() => validateExperiment({ ...base, variants: { x: { preset: 'nope' } }, presets: ['x'] })).toThrow(/variant "x": unknown preset/);
     expect(() => validateExperiment({ ...base, variants: { x: { preset: 'separate', extra: 1 } }, presets: ['x'] })).toThrow(/unknown key "extra"/);
     expect(() => validateExperiment({ ...base, variants: { separate: { preset: 'separate' } } })).toThrow(/has a preset's name/);
+    // lrMultVision acts only on a teacher run's vision tower: an experiment file (two-tower runs) may not set it.
+    expect(() => validateExperiment({ ...base, hyper: { lrMultVision: 0.1 } })).toThrow(/lrMultVision is the vision-tower lr of teacher runs/);
+    expect(() => validateExperiment({ ...base, hyper: { lrMultVision: 1 } })).not.toThrow();
   });
 });
 

@@ -68,6 +68,9 @@ export function validateExperiment(x: unknown): ExperimentSpec {
   const herr = validateHyper((e.hyper ?? {}) as Record<string, unknown>);
   const first = Object.values(herr)[0];
   if (first) fail(`hyper: ${first}`);
+  // Never silently inert: only teacher runs (the teacher panel) have a vision-tower optimiser group.
+  const hv = (e.hyper as Record<string, unknown> | undefined)?.lrMultVision;
+  if (hv !== undefined && hv !== 1) fail('hyper: lrMultVision is the vision-tower lr of teacher runs (teacher panel); experiment files train two-tower runs — leave it at 1');
   return e as unknown as ExperimentSpec;
 }
 

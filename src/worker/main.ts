@@ -33,6 +33,7 @@ const handlers: Handlers = {
   },
   'teacher-load': (m) => void onTeacherRequest(m, W.set, post),
   'teacher-captions': (m) => void onTeacherRequest(m, W.set, post),
+  'teacher-vision': (m) => void onTeacherRequest(m, W.set, post),
   'debug-quota': (m) => simulateQuota(m.bytes),
   'debug-lose-device': () => loseDevice(),
 };
