@@ -33,7 +33,7 @@ export function train() {
     const r = s.runs[id];
     if (r.status !== 'planned') continue;
     try {
-      const request = fitToDataset({ id, label: r.label, preset: r.preset, config: runConfig(r.preset, e.model, e.loss), hyper: { ...e.hyper }, seed: r.seed }, tokens);
+      const request = fitToDataset({ id, label: r.label, preset: r.preset, config: runConfig(r.preset, e.model, e.loss), hyper: { ...e.hyper }, seed: r.seed, ...(s.skipTuning ? { skipTuning: true } : {}) }, tokens);
       s.patchRun(id, { status: 'queued', request, message: undefined });
       send({ type: 'enqueue', run: request });
     } catch (err) {

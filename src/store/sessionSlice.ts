@@ -24,6 +24,9 @@ export interface SessionSlice {
   /** The run (or configuration) each picker shows, as the user last chose; saved with the session. */
   picks: Picks;
   setPick(picker: Picker, id: string): void;
+  /** Train without timing kernel variants first (the fixed rule; each run records that tuning was skipped). */
+  skipTuning: boolean;
+  setSkipTuning(skip: boolean): void;
   setGpu(gpu: GpuState): void;
   setDatasetInfo(info: DatasetInfo | null): void;
   setActiveDataset(spec: DatasetSpec): void;
@@ -40,6 +43,8 @@ export const createSessionSlice: StateCreator<State, [], [], SessionSlice> = (se
   retrievalPending: false,
   messages: [],
   picks: {},
+  skipTuning: false,
+  setSkipTuning: (skipTuning) => set({ skipTuning }),
   setPick: (picker, id) => set((s) => ({ picks: { ...s.picks, [picker]: id } })),
   setGpu: (gpu) => set({ gpu }),
   setDatasetInfo: (dataset) => set({ dataset }),

@@ -19,6 +19,8 @@ export interface RunRequest {
    * step win over the fields above), or this run's own last checkpoint in IndexedDB (after a reload).
    */
   from?: { kind: 'file'; name: string; bytes: Uint8Array } | { kind: 'stored' };
+  /** Time no kernel variants before the first step: the fixed rule, recorded in the run's kernel table (skipped). */
+  skipTuning?: boolean;
 }
 
 export type RunStatus = 'queued' | 'running' | 'paused' | 'done' | 'stopped' | 'error';

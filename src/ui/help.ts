@@ -52,3 +52,7 @@ export const METRIC_HELP = {
 /** The model-size select (src/model/sizes.ts). */
 export const SIZE_HELP =
   'Sets both towers (width, depth, heads, MLP ratio) and the embedding at once; tiny is the default. Larger sizes train slower (see the estimate next to Train): on a software adapter such as SwiftShader even tiny takes minutes per run.';
+
+/** The "skip kernel tuning" box next to Train (src/kernels/tuner.ts). */
+export const SKIP_TUNING_HELP =
+  'Before a run’s first step ShareLab times every applicable kernel variant on the run’s shapes (at most 10 s; software adapters such as SwiftShader time nothing) and trains with the fastest. Tick to skip it: the fixed kernel rule is used, and the run’s kernel table (results JSON, checkpoint) says tuning was skipped.';

@@ -112,13 +112,16 @@ async function train(id: string, st: RunState, cfg: RunRequest['config'], start:
       },
       onNote: (note) => post({ type: 'run-note', id, note }),
       onBest: (best) => post({ type: 'best', id, ...best }),
-      ...tuningHooks({
-        onLine: (line) => post({ type: 'kernels', id, line }),
-        onTable: (table) => {
-          kernels = table;
-          post({ type: 'kernels', id, table });
+      ...tuningHooks(
+        {
+          onLine: (line) => post({ type: 'kernels', id, line }),
+          onTable: (table) => {
+            kernels = table;
+            post({ type: 'kernels', id, table });
+          },
         },
-      }),
+        { skip: req.skipTuning },
+      ),
     },
     first,
   );

@@ -4,6 +4,7 @@ import { type TrainHyper, validateHyper } from '../../train/hyper';
 import { addToQueue, train } from '../../store/client';
 import { modelProblems, runConfig } from '../../store/experiment';
 import { useStore } from '../../store/store';
+import { SKIP_TUNING_HELP } from '../help';
 import { NumberField } from '../NumberField';
 import { SeedsField } from './SeedsField';
 import { estimateLine } from './train-estimate';
@@ -54,6 +55,8 @@ export function TrainingPanel() {
   const runs = useStore((s) => s.runs);
   const order = useStore((s) => s.order);
   const adapter = useStore((s) => (s.gpu.kind === 'ready' ? s.gpu.adapter : 'this adapter'));
+  const skipTuning = useStore((s) => s.skipTuning);
+  const setSkipTuning = useStore((s) => s.setSkipTuning);
   const estimate = useMemo(() => {
     const plannedRuns = order.map((id) => runs[id]).filter((r) => r.status === 'planned');
     const presets = plannedRuns.length ? plannedRuns.map((r) => r.preset) : e.presets.flatMap((p) => e.seeds.map(() => p));
@@ -100,6 +103,9 @@ export function TrainingPanel() {
         <button type="button" className="primary" onClick={train} disabled={blocked || !ready} data-testid="train">
           Train{planned ? ` (${planned} planned)` : ''}
         </button>
+        <label className="muted" title={SKIP_TUNING_HELP}>
+          <input type="checkbox" checked={skipTuning} onChange={(ev) => setSkipTuning(ev.target.checked)} data-testid="skip-tuning" /> skip kernel tuning
+        </label>
         {!ready ? <span className="muted">waiting for the GPU and dataset…</span> : null}
         {ready && estimate ? (
           <span className="muted" data-testid="train-estimate">
