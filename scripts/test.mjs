@@ -81,7 +81,7 @@ async function browserLane(o = {}) {
       // The full browser run writes the dump: its absence is a failure, not a skip.
       console.error(`\n!! no WGSL dump in ${dump}: e2e/torch-parity.spec.ts did not write it\n`);
       rc.wgsl = 1;
-    }
+    } else console.error(`\n!! SKIPPED the WGSL re-check: no dump in ${dump} (Playwright's torch-parity.spec.ts writes it)\n`);
   }
 }
 
