@@ -48,3 +48,7 @@ export const METRIC_HELP = {
     'Linear CKA (Kornblith et al. 2019) between pooled image features (CLS token, or under mean pooling the mean of ALL tokens, CLS included, as the model pools) and the pooled features of their paired captions (EOT) after each block, on 16 validation pairs (small N biases CKA upward). Layers are true indices: with MS-CLIP’s released conv stem vision layer 0 is the stem (no attention, no CKA), so transfer and CKA start at layer 1. OUR cross-modal measure (METHODS.md), not MS-CLIP’s analysis.',
   captionLengths: 'How many training captions have each length in tokens (byte-level BPE).',
 } as const;
+
+/** The model-size select (src/model/sizes.ts). */
+export const SIZE_HELP =
+  'Sets both towers (width, depth, heads, MLP ratio) and the embedding at once; tiny is the default. Larger sizes train slower (see the estimate next to Train): on a software adapter such as SwiftShader even tiny takes minutes per run.';
