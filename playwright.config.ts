@@ -9,7 +9,9 @@ const PORT = Number(process.env.E2E_PORT ?? 5181);
 // editing): the dev server, so a rerun sees the edit without a rebuild.
 const BUILT = !!process.env.E2E_BUILT && process.env.E2E_BUILT !== '0';
 const DIST = 'node_modules/.sharelab-e2e-dist';
-// E2E_WORKERS: specs in parallel browsers (default 1; whether 2 helps on a 2-core machine is not measured yet).
+// E2E_WORKERS: specs in parallel browsers. Default 1 here (one spec while editing); `npm test` passes 2: a spec
+// keeps about one core busy (on SwiftShader ~93% of the GPU process's CPU time was its main thread compiling
+// pipelines, measured on the kernel page), so two browsers use both cores of a 2-core machine.
 const WORKERS = Number(process.env.E2E_WORKERS ?? 1);
 
 export const chromiumArgs = [

@@ -3,36 +3,14 @@
 // refused with a message, and the console stays clean. Screenshots go to test-results/screens/.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { type Page, expect, test } from '@playwright/test';
+import { hashUrl, tinyExperiment, watchConsole } from './support';
 
-const TINY = {
-  dataset: { kind: 'builtin', seed: 0, count: 128, valCount: 48, heldOutCount: 16, size: 16 },
-  model: {
-    vision: { imageSize: 16, patchSize: 8, width: 16, depth: 1, heads: 2, mlpRatio: 2 },
-    text: { width: 16, depth: 1, heads: 2, mlpRatio: 2 },
-    embedDim: 16,
-  },
-  loss: 'infonce',
-  hyper: { batchSize: 16, steps: 6, logEvery: 3, evalEvery: 3, warmup: 1 },
-  presets: ['separate', 'shared-all'],
-  seeds: [0],
-  runs: [
-    { preset: 'separate', seed: 0 },
-    { preset: 'shared-all', seed: 0 },
-  ],
-};
+const TINY = tinyExperiment({ presets: ['separate', 'shared-all'], seeds: [0] });
 
 // Other specs' runs wipe test-results/ (Playwright's output dir): SCREENS_DIR lets a run keep its own copy.
 const SCREENS = process.env.SCREENS_DIR ?? 'test-results/screens';
-const hashOf = (v: unknown) => `/#${encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v))}`;
-
-function watchConsole(page: Page) {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${String(e)}`));
-  return problems;
-}
+/** A hash given as raw text (the hostile cases below are not JSON objects). */
+const rawHash = (text: string) => `/#${encodeURIComponent(text)}`;
 
 async function shot(page: Page, testId: string, name: string) {
   await page.getByTestId(testId).screenshot({ path: `${SCREENS}/${name}.png` });
@@ -41,7 +19,7 @@ async function shot(page: Page, testId: string, name: string) {
 test('playground trains two presets and compares them', async ({ page, context }) => {
   mkdirSync(SCREENS, { recursive: true });
   const problems = watchConsole(page);
-  await page.goto(hashOf(TINY));
+  await page.goto(hashUrl(TINY));
   await expect(page.getByTestId('gpu-status')).toContainText('GPU:', { timeout: 120_000 });
   await expect(page.getByTestId('dataset-stats')).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('dataset-stats')).toContainText('128');
@@ -198,7 +176,7 @@ test('hostile or malformed hashes are refused with a message', async ({ context 
   for (const [hash, message] of cases) {
     const page = await context.newPage();
     const problems = watchConsole(page);
-    await page.goto(hashOf(hash));
+    await page.goto(rawHash(hash));
     await expect(page.getByTestId('import-error')).toContainText(message);
     // State unchanged: the defaults are still there and the app works.
     await expect(page.getByTestId('hyper-steps')).toHaveValue('600');

@@ -4,37 +4,11 @@
 // exports, with screenshots of every view in test-results/screens-compare/ (or $SCREENS_DIR).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { type Page, expect, test } from '@playwright/test';
+import { hashUrl, tinyExperiment, watchConsole } from './support';
 
-const TINY = {
-  dataset: { kind: 'builtin', seed: 0, count: 128, valCount: 48, heldOutCount: 16, size: 16 },
-  model: {
-    vision: { imageSize: 16, patchSize: 8, width: 16, depth: 1, heads: 2, mlpRatio: 2 },
-    text: { width: 16, depth: 1, heads: 2, mlpRatio: 2 },
-    embedDim: 16,
-  },
-  loss: 'infonce',
-  hyper: { batchSize: 16, steps: 6, logEvery: 3, evalEvery: 3, warmup: 1 },
-  presets: ['separate', 'shared-all'],
-  seeds: [0, 1],
-  runs: [
-    { preset: 'separate', seed: 0 },
-    { preset: 'separate', seed: 1 },
-    { preset: 'shared-all', seed: 0 },
-    { preset: 'shared-all', seed: 1 },
-  ],
-};
+const TINY = tinyExperiment({ presets: ['separate', 'shared-all'], seeds: [0, 1] });
 
 const SCREENS = process.env.SCREENS_DIR ?? 'test-results/screens-compare';
-const hashOf = (v: unknown) => `/#${encodeURIComponent(JSON.stringify(v))}`;
-
-function watchConsole(page: Page) {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${String(e)}`));
-  return problems;
-}
 
 const shot = (page: Page, testId: string, name: string) => page.getByTestId(testId).screenshot({ path: `${SCREENS}/${name}.png` });
 
@@ -58,7 +32,7 @@ async function download(page: Page, click: () => Promise<void>) {
 test('2 presets × 2 seeds: per-config CIs, A vs B verdict, UMAP, retrieval, zero-shot, exports', async ({ page }) => {
   mkdirSync(SCREENS, { recursive: true });
   const problems = watchConsole(page);
-  await page.goto(hashOf(TINY));
+  await page.goto(hashUrl(TINY));
   await expect(page.getByTestId('dataset-stats')).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('run-row')).toHaveCount(4);
   // Empty states before training.

@@ -7,36 +7,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { type Page, expect, test } from '@playwright/test';
 import { unzipSync } from 'fflate';
+import { hashUrl, tinyExperiment, watchConsole } from './support';
 
-const TINY = {
-  dataset: { kind: 'builtin', seed: 0, count: 128, valCount: 48, heldOutCount: 16, size: 16 },
-  model: {
-    // depth 3: ms-clip shares layers 1–2, so one parallel-branch fusion (before layer 2) exists.
-    vision: { imageSize: 16, patchSize: 8, width: 16, depth: 3, heads: 2, mlpRatio: 2 },
-    text: { width: 16, depth: 3, heads: 2, mlpRatio: 2 },
-    embedDim: 16,
-  },
-  loss: 'infonce',
-  hyper: { batchSize: 16, steps: 6, logEvery: 3, evalEvery: 3, warmup: 1 },
-  presets: ['ms-clip', 'shared-all'],
-  seeds: [0],
-  runs: [
-    { preset: 'ms-clip', seed: 0 },
-    { preset: 'shared-all', seed: 0 },
-  ],
-};
+// depth 3: ms-clip shares layers 1–2, so one parallel-branch fusion (before layer 2) exists.
+const TINY = tinyExperiment({ presets: ['ms-clip', 'shared-all'], seeds: [0], depth: 3 });
 
 const SCREENS = process.env.SCREENS_DIR ?? 'test-results/screens-export';
-const hashOf = (v: unknown) => `/#${encodeURIComponent(JSON.stringify(v))}`;
-
-function watchConsole(page: Page) {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${String(e)}`));
-  return problems;
-}
 
 interface EpReport {
   requested: string;
@@ -70,7 +46,7 @@ test('export a trained run to ONNX, check parity in onnxruntime-web, use it for 
     if (/\.wasm(\?|$)/.test(r.url())) wasmFetches.push(r.url());
   });
 
-  await page.goto(hashOf(TINY));
+  await page.goto(hashUrl(TINY));
   await expect(page.getByTestId('dataset-stats')).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('onnx-exports')).toHaveCount(0); // appears with the first export
   await page.getByTestId('train').click();
@@ -182,7 +158,7 @@ test('every sharing preset exports with parity on wasm and WebGPU', async ({ pag
   const presets = ['separate', 'shared-all', 'shared-except-ln', 'shared-attn', 'shared-mlp', 'separate-first-k', 'separate-last-k', 'ms-clip', 'custom'];
   const all = { ...TINY, hyper: { ...TINY.hyper, steps: 2, logEvery: 2, evalEvery: 2 }, presets, runs: presets.map((preset) => ({ preset, seed: 0 })) };
   const problems = watchConsole(page);
-  await page.goto(hashOf(all));
+  await page.goto(hashUrl(all));
   await expect(page.getByTestId('dataset-stats')).toBeVisible({ timeout: 120_000 });
   await page.getByTestId('train').click();
   await expect(page.locator('[data-testid=run-row][data-status=done]')).toHaveCount(presets.length, { timeout: 8 * 60_000 });

@@ -7,41 +7,20 @@
 // teacher's embeddings in Node (onnxruntime-web's Node build) in that order, loaded, and trained with an
 // MLP adapter. Screenshots in test-results/screens-teacher/ (or $SCREENS_DIR).
 import { mkdirSync, readFileSync } from 'node:fs';
-import { type Page, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import * as ort from 'onnxruntime-web';
 import { BpeTokenizer } from '../src/data/tokenizer';
 import { maskFromLengths } from '../src/export/io';
 import { writeNpy } from '../src/teacher/parse';
+import { hashUrl, tinyExperiment, watchConsole } from './support';
 
 const HYPER = { batchSize: 32, steps: 40, logEvery: 10, evalEvery: 20, warmup: 4, lr: 0.003, checkpointEvery: 0 };
-const TINY = {
-  dataset: { kind: 'builtin', seed: 0, count: 128, valCount: 48, heldOutCount: 16, size: 16 },
-  model: {
-    vision: { imageSize: 16, patchSize: 8, width: 16, depth: 1, heads: 2, mlpRatio: 2 },
-    text: { width: 16, depth: 1, heads: 2, mlpRatio: 2 },
-    embedDim: 16,
-  },
-  loss: 'infonce',
-  hyper: HYPER,
-  presets: ['separate'],
-  seeds: [0],
-  runs: [{ preset: 'separate', seed: 0 }],
-};
+const TINY = tinyExperiment({ presets: ['separate'], seeds: [0], hyper: HYPER });
 /** 192 images (128 train + 48 val + 16 held out) × 5 captions. */
 const CAPTIONS = 960;
 
 const SCREENS = process.env.SCREENS_DIR ?? 'test-results/screens-teacher';
-const hashOf = (v: unknown) => `/#${encodeURIComponent(JSON.stringify(v))}`;
-
-function watchConsole(page: Page) {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${String(e)}`));
-  return problems;
-}
 
 const file = (name: string, bytes: Uint8Array | string, mimeType = 'application/octet-stream') => ({ name, mimeType, buffer: Buffer.from(bytes) });
 
@@ -60,7 +39,7 @@ test('frozen ONNX / .npy teacher: trains vision + adapter only, table unchanged,
   test.setTimeout(20 * 60_000);
   mkdirSync(SCREENS, { recursive: true });
   const problems = watchConsole(page);
-  await page.goto(hashOf(TINY));
+  await page.goto(hashUrl(TINY));
   await expect(page.getByTestId('dataset-stats')).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('teacher-panel')).toBeVisible();
   await expect(page.getByTestId('teacher-train')).toBeDisabled(); // no teacher yet

@@ -11,23 +11,16 @@ import { join } from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
 import { zipSync, zlibSync } from 'fflate';
 import { cat, crc32, utf8 } from '../src/data/ingest/fixtures';
+import { hashUrl, tinyExperiment, watchConsole } from './support';
 
 const SCREENS = process.env.SCREENS_DIR ?? 'test-results/screens-upload';
 // Outside test-results/: other specs' runs wipe that folder.
 const ROOT = join(tmpdir(), `sharelab-upload-e2e-${process.pid}`);
 
+// Tiny settings; a small built-in set (64 / 4 / 8), which the upload replaces; no run queued until the upload is in.
 const TINY = {
+  ...tinyExperiment({ presets: ['shared-all'], seeds: [0], runs: [], hyper: { batchSize: 8, steps: 4, logEvery: 2, evalEvery: 2 } }),
   dataset: { kind: 'builtin', seed: 0, count: 64, valCount: 4, heldOutCount: 8, size: 16 },
-  model: {
-    vision: { imageSize: 16, patchSize: 8, width: 16, depth: 1, heads: 2, mlpRatio: 2 },
-    text: { width: 16, depth: 1, heads: 2, mlpRatio: 2 },
-    embedDim: 16,
-  },
-  loss: 'infonce',
-  hyper: { batchSize: 8, steps: 4, logEvery: 2, evalEvery: 2, warmup: 1 },
-  presets: ['shared-all'],
-  seeds: [0],
-  runs: [],
 };
 
 // ---- a tiny PNG encoder (8-bit RGB, filter 0)
@@ -102,16 +95,6 @@ function buildBig(dir: string, n: number) {
   writeFileSync(join(dir, 'metadata.jsonl'), meta.join('\n'));
 }
 
-function watchConsole(page: Page) {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${String(e)}`));
-  return problems;
-}
-
-const hashOf = (v: unknown) => `/#${encodeURIComponent(JSON.stringify(v))}`;
 const shot = (page: Page, testId: string, name: string) => page.getByTestId(testId).screenshot({ path: `${SCREENS}/${name}.png` });
 
 /** The n-th canvas matching `selector`: its width and RGBA pixels (one readback). */
@@ -141,7 +124,7 @@ test('uploads: folder and zip through the real file inputs, report, cache, train
   buildBig(big, 8000);
   const problems = watchConsole(page);
 
-  await page.goto(hashOf(TINY));
+  await page.goto(hashUrl(TINY));
   await expect(page.getByTestId('dataset-stats')).toBeVisible({ timeout: 120_000 });
   await page.evaluate(async () => {
     // A clean slate: no uploads from earlier runs of this test.
@@ -283,7 +266,7 @@ test('uploads: folder and zip through the real file inputs, report, cache, train
 
 test('drag and drop: dropped files load like picked ones', async ({ page }) => {
   const problems = watchConsole(page);
-  await page.goto(hashOf(TINY));
+  await page.goto(hashUrl(TINY));
   await expect(page.getByTestId('dataset-stats')).toBeVisible({ timeout: 120_000 });
   const files = [
     ...Object.keys(COLOURS).map((c, i) => ({ name: `${c}.png`, type: 'image/png', bytes: [...framed(COLOURS[c], 40 + i)] })),
