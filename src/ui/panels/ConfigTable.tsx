@@ -1,13 +1,16 @@
-// Results per configuration: mean over seeds with the 95% Multi-Bootstrap CI of every metric;
-// CSV and JSON export. The per-run table (ResultsTable) sits above it.
+// Results per configuration: mean over seeds with the 95% Multi-Bootstrap CI of every metric, then one
+// column group per evaluation set; CSV and JSON export. The per-run table (ResultsTable) sits above it.
 import { useMemo } from 'react';
 import { type BootstrapResult, describeSize } from '../../analysis/bootstrap';
 import { type ConfigRow, configRows, flattenConfigRows } from '../../analysis/config-table';
 import type { MetricKey } from '../../analysis/summary';
-import { toCsv } from '../../store/results';
+import { evalSetKey, evalSetNames, toCsv } from '../../store/results';
+import { useStore } from '../../store/store';
 import { downloadText } from '../../util/download';
 import { Help } from '../Help';
 import { COLUMN_HELP, STATS_HELP } from '../help-stats';
+import { evalSetGroups } from './eval-set-stats';
+import { GroupRow } from './GroupRow';
 import { useFinishedRuns } from './useFinishedRuns';
 import '../analysis.css';
 
@@ -28,6 +31,8 @@ const COLS: Col[] = [
   { key: 'uniformity', label: 'unif' },
   { key: 'wallSeconds', label: 'wall s' },
 ];
+
+const r5 = (x: number | undefined) => (x === undefined ? null : Math.round(x * 1e5) / 1e5);
 
 const cellOf = (row: ConfigRow, key: Col['key']): BootstrapResult | null | undefined =>
   key === 'trainLoss' ? row.trainLoss : key === 'wallSeconds' ? row.wallSeconds : row.metrics[key];
@@ -55,8 +60,21 @@ function Cell({ b, digits }: { b: BootstrapResult | null | undefined; digits: nu
 export function ConfigTable() {
   const finished = useFinishedRuns();
   const rows = useMemo(() => (finished.length ? configRows(finished, { replicates: 1000 }) : []), [finished]);
-  const csv = () => downloadText('sharelab-configs.csv', toCsv(flattenConfigRows(rows)), 'text/csv');
-  const json = () => downloadText('sharelab-configs.json', JSON.stringify(rows, null, 2));
+  const specSets = useStore((s) => s.experiment.dataset.evalSets);
+  const sets = useMemo(() => evalSetGroups(finished, evalSetNames(finished, specSets?.map((e) => e.name)), { replicates: 1000 }), [finished, specSets]);
+  // Flat records: the own split's columns, then "<set>:<metric>_mean/_lo/_hi/_examples".
+  const flat = () =>
+    flattenConfigRows(rows).map((out, i) => {
+      for (const g of sets)
+        for (const m of g.metrics) {
+          const b = g.rows.get(rows[i].config)?.metrics[m.key];
+          const k = evalSetKey(g.set, m.key);
+          Object.assign(out, { [`${k}_mean`]: r5(b?.mean), [`${k}_lo`]: r5(b?.ci[0]), [`${k}_hi`]: r5(b?.ci[1]), [`${k}_examples`]: b?.examples ?? null });
+        }
+      return out;
+    });
+  const csv = () => downloadText('sharelab-configs.csv', toCsv(flat()), 'text/csv');
+  const json = () => downloadText('sharelab-configs.json', JSON.stringify(sets.length ? rows.map((r) => ({ ...r, evalSets: Object.fromEntries(sets.map((g) => [g.set, g.rows.get(r.config)?.metrics ?? null])) })) : rows, null, 2));
   return (
     <section className="panel" aria-labelledby="configs-h" data-testid="config-results">
       <h2 id="configs-h">
@@ -72,6 +90,7 @@ export function ConfigTable() {
         <div className="table-scroll">
           <table className="results compact ci" data-testid="config-table">
             <thead>
+              <GroupRow lead={1} groups={[{ set: null, span: COLS.length }, ...sets.map((g) => ({ set: g.set, span: g.metrics.length }))]} />
               <tr>
                 <th scope="col">config</th>
                 {COLS.map((c) => (
@@ -79,6 +98,13 @@ export function ConfigTable() {
                     {c.label}
                   </th>
                 ))}
+                {sets.flatMap((g) =>
+                  g.metrics.map((m) => (
+                    <th scope="col" key={evalSetKey(g.set, m.key)} data-set={g.set} title={`${m.label} on the evaluation set ${g.set}`}>
+                      {m.label}
+                    </th>
+                  )),
+                )}
               </tr>
             </thead>
             <tbody>
@@ -94,6 +120,7 @@ export function ConfigTable() {
                   {COLS.map((c) => (
                     <Cell key={c.key} b={cellOf(row, c.key)} digits={c.key === 'wallSeconds' ? 1 : 3} />
                   ))}
+                  {sets.flatMap((g) => g.metrics.map((m) => <Cell key={evalSetKey(g.set, m.key)} b={g.rows.get(row.config)?.metrics[m.key]} digits={3} />))}
                 </tr>
               ))}
             </tbody>
