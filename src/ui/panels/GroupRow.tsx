@@ -14,7 +14,7 @@ export function GroupRow({ groups, lead = 0 }: { groups: GroupSpan[]; lead?: num
   if (groups.every((g) => g.set === null)) return null;
   return (
     <tr className="group-row" data-testid="column-groups">
-      {lead ? <th scope="colgroup" colSpan={lead} aria-hidden="true" /> : null}
+      {lead ? <td colSpan={lead} /> : null}
       {groups.map((g) => (
         <th key={g.set ?? ''} scope="colgroup" colSpan={g.span} className={g.set === null ? 'own' : 'eval-set'} data-set={g.set ?? ''} title={g.set === null ? 'The run’s own validation split (same dataset as training)' : EVAL_SETS_HELP}>
           {g.set === null ? 'own validation split' : `eval set: ${g.set}`}
