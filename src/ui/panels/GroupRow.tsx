@@ -16,7 +16,7 @@ export function GroupRow({ groups, lead = 0 }: { groups: GroupSpan[]; lead?: num
     <tr className="group-row" data-testid="column-groups">
       {lead ? <td colSpan={lead} /> : null}
       {groups.map((g) => (
-        <th key={g.set ?? ''} scope="colgroup" colSpan={g.span} className={g.set === null ? 'own' : 'eval-set'} data-set={g.set ?? ''} title={g.set === null ? 'The run’s own validation split (same dataset as training)' : EVAL_SETS_HELP}>
+        <th key={g.set ?? ''} scope="colgroup" colSpan={g.span} className={g.set === null ? 'own' : 'eval-set'} data-set={g.set ?? undefined} title={g.set === null ? 'The run’s own validation split (same dataset as training)' : EVAL_SETS_HELP}>
           {g.set === null ? 'own validation split' : `eval set: ${g.set}`}
         </th>
       ))}
