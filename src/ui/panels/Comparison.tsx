@@ -1,4 +1,7 @@
-// Overlaid comparison charts (one colour per run) and per-run similarity heatmaps / embedding maps.
+// Overlaid comparison charts (one colour per run) and per-run similarity heatmaps / embedding maps (of the
+// own validation split, or of an evaluation set: the run's 'eval-set' snapshot in place of its own).
+import { pickSet } from '../../store/picks';
+import type { RunInfo } from '../../store/runsSlice';
 import { useStore } from '../../store/store';
 import { useState } from 'react';
 import { EmbeddingMap, type Projection, pcaExtent } from '../charts/EmbeddingMap';
@@ -45,7 +48,14 @@ export function Comparison() {
 
 export function PerRunViews() {
   const runs = useThrottled(selectRuns);
-  const list = Object.values(runs).filter((r) => r.snapshot);
+  const loaded = useStore((s) => s.dataset?.evalSets);
+  const offered = (loaded ?? []).filter((e) => !e.error && Object.values(runs).some((r) => r.evalSnapshots?.[e.name])).map((e) => e.name);
+  const chosen = useStore((s) => s.picks.mapSet);
+  const setPick = useStore((s) => s.setPick);
+  const set = pickSet(offered, chosen);
+  // On a set, each run's view carries that set's snapshot (its own id, so its UMAP layout is cached apart).
+  const view = (r: RunInfo): RunInfo => (set ? { ...r, id: `${r.id}~${set}`, label: `${r.label} · ${set}`, snapshot: r.evalSnapshots?.[set] } : r);
+  const list = Object.values(runs).map(view).filter((r) => r.snapshot);
   const [method, setMethod] = useState<Projection>('pca');
   // One PCA scale for every panel, so distances (the modality gap) compare across runs.
   const range = Math.max(0, ...list.map(pcaExtent)) || undefined;
@@ -61,12 +71,22 @@ export function PerRunViews() {
             </label>
           ))}
         </span>
+        {offered.length ? (
+          <select aria-label="Embeddings of" data-testid="map-set" value={set ?? ''} onChange={(e) => setPick('mapSet', e.target.value)}>
+            <option value="">own validation split</option>
+            {offered.map((name) => (
+              <option key={name} value={name}>
+                eval set: {name}
+              </option>
+            ))}
+          </select>
+        ) : null}
       </h2>
       {list.length ? (
         list.map((r) => (
           <div className="chart-pair" key={r.id}>
             <SimilarityHeatmap run={r} />
-            <EmbeddingMap run={r} method={method} range={range} />
+            <EmbeddingMap run={r} method={method} range={range} set={set} />
           </div>
         ))
       ) : (
