@@ -3,7 +3,7 @@
 // a session save; the results table gets one column group per set.
 import { describe, expect, it } from 'vitest';
 import type { EvalSetSpec } from '../data/types';
-import type { EvalMetrics } from '../train/evaluate';
+import { fakeMetrics } from './fake-metrics';
 import type { EvalSnapshot } from '../train/types';
 import { DEFAULT_EXPERIMENT, datasetProblem, freshEvalSetName, parseExperiment, serializeExperiment } from './experiment';
 import { SESSION_VERSION, restoreSession } from './persist';
@@ -19,22 +19,9 @@ const SETS: EvalSetSpec[] = [
 ];
 const withSets = (evalSets: unknown) => JSON.stringify({ dataset: { ...DEFAULT_EXPERIMENT.dataset, evalSets } });
 
-const metrics = (step: number, r1: number, zeroShot?: number): EvalMetrics => ({
-  step,
-  valLoss: 2,
-  i2t: { 1: r1, 5: 0.5, 10: 0.7 },
-  t2i: { 1: r1 / 2, 5: 0.4, 10: 0.6 },
-  alignment: 1,
-  uniformity: -2,
-  uniformityImage: -2,
-  uniformityText: -2,
-  modalityGap: 0.5,
-  logitScale: 14,
-  ...(zeroShot === undefined ? {} : { zeroShot }),
-});
 
 const snapshot = (n: number): EvalSnapshot => ({
-  metrics: metrics(6, 0.3),
+  metrics: fakeMetrics(0.3),
   similarity: { n, values: new Float32Array(n * n) },
   projection: { n, image: new Float32Array(2 * n).fill(1), text: new Float32Array(2 * n), explained: [0.6, 0.2] },
 });
@@ -86,8 +73,8 @@ describe('worker replies with evaluation sets', () => {
     s.clearRuns();
     s.addRuns([{ preset: 'separate', seed: 0 }]);
     const id = useStore.getState().order[0];
-    const own = metrics(6, 0.4);
-    const sets = { 'outlined-dark': metrics(6, 0.2, 0.5), 'shapes-seed-7': metrics(6, 0.1) };
+    const own = fakeMetrics(0.4);
+    const sets = { 'outlined-dark': fakeMetrics(0.2, 0.5), 'shapes-seed-7': fakeMetrics(0.1) };
     onReply({ type: 'eval-set', id, set: 'outlined-dark', snapshot: snapshot(3) });
     onReply({ type: 'done', id, final: own, wallMs: 1000, evalSets: sets });
     const r = useStore.getState().runs[id];
@@ -106,7 +93,7 @@ describe('worker replies with evaluation sets', () => {
 
   it('the session keeps them across a reload; a damaged map is dropped', () => {
     const base: RunInfo = { id: 'run-0', label: 'r', preset: 'separate', seed: 0, color: '#000', status: 'done', steps: [], stepsPerSec: 0, evals: [] };
-    const good = { ...base, evalSets: { a: metrics(6, 0.3) }, evalSnapshots: { a: snapshot(2) } };
+    const good = { ...base, evalSets: { a: fakeMetrics(0.3) }, evalSnapshots: { a: snapshot(2) } };
     const bad = { ...base, id: 'run-1', evalSets: [1, 2] as unknown as RunInfo['evalSets'] };
     const r = restoreSession({ version: SESSION_VERSION, savedAt: 0, runs: { 'run-0': good, 'run-1': bad }, order: ['run-0', 'run-1'], nextRun: 2 });
     expect(r?.runs['run-0'].evalSets).toEqual(good.evalSets);
@@ -127,12 +114,12 @@ describe('results: one column group per evaluation set', () => {
     steps: [{ step: 6, loss: 3, gradNorm: 1, skipped: false, logitScale: 14, lr: 1e-3 }],
     stepsPerSec: 1,
     evals: [],
-    final: metrics(6, 0.4),
+    final: fakeMetrics(0.4),
     ...(sets ? { evalSets: sets } : {}),
   });
   const runs = [
-    run('run-0', { 'outlined-dark': metrics(6, 0.2, 0.5), 'shapes-seed-7': metrics(6, 0.1) }),
-    run('run-1', { 'shapes-seed-7': metrics(6, 0.15) }),
+    run('run-0', { 'outlined-dark': fakeMetrics(0.2, 0.5), 'shapes-seed-7': fakeMetrics(0.1) }),
+    run('run-1', { 'shapes-seed-7': fakeMetrics(0.15) }),
     run('run-2', undefined),
   ];
   const rows = runs.map(resultRow);

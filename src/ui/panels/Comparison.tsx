@@ -10,6 +10,7 @@ import { LossChart } from '../charts/LossChart';
 import { MetricChart } from '../charts/MetricChart';
 import { RecallChart } from '../charts/RecallChart';
 import { SimilarityHeatmap } from '../charts/SimilarityHeatmap';
+import { SetSelect } from './SetSelect';
 import { selectRuns, useThrottled } from '../charts/useThrottled';
 
 function Legend() {
@@ -72,14 +73,7 @@ export function PerRunViews() {
           ))}
         </span>
         {offered.length ? (
-          <select aria-label="Embeddings of" data-testid="map-set" value={set ?? ''} onChange={(e) => setPick('mapSet', e.target.value)}>
-            <option value="">own validation split</option>
-            {offered.map((name) => (
-              <option key={name} value={name}>
-                eval set: {name}
-              </option>
-            ))}
-          </select>
+          <SetSelect testId="map-set" label="Embeddings of" offered={offered} value={set} onChange={(v) => setPick('mapSet', v)} />
         ) : null}
       </h2>
       {list.length ? (

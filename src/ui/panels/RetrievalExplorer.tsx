@@ -6,6 +6,7 @@ import { pickRun, pickSet } from '../../store/picks';
 import type { RunInfo } from '../../store/runsSlice';
 import { useStore } from '../../store/store';
 import { Thumb, useImages } from '../Thumb';
+import { SetSelect } from './SetSelect';
 
 /** Evaluation sets a run can be asked about: loaded without error, and the run was evaluated on them. */
 export function useOfferedSets(run: RunInfo | undefined, has: (r: RunInfo, set: string) => boolean): string[] {
@@ -104,22 +105,16 @@ export function RetrievalExplorer() {
             {offered.length ? (
               <div className="field">
                 <label htmlFor="retrieval-set">set</label>
-                <select
+                <SetSelect
                   id="retrieval-set"
-                  data-testid="retrieval-set"
-                  value={set ?? ''}
-                  onChange={(e) => {
-                    setPick('retrievalSet', e.target.value);
+                  testId="retrieval-set"
+                  offered={offered}
+                  value={set}
+                  onChange={(v) => {
+                    setPick('retrievalSet', v);
                     setClicked(null);
                   }}
-                >
-                  <option value="">own validation split</option>
-                  {offered.map((name) => (
-                    <option key={name} value={name}>
-                      eval set: {name}
-                    </option>
-                  ))}
-                </select>
+                />
               </div>
             ) : null}
             <form

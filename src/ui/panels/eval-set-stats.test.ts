@@ -1,23 +1,10 @@
 // The per-configuration column groups of evaluation sets: the same statistics as the own split, on each
 // set's metrics, runs named and paired as the own-split rows are.
 import { describe, expect, it } from 'vitest';
-import type { EvalMetrics } from '../../train/evaluate';
+import { fakeMetrics as m } from '../../store/fake-metrics';
 import { evalSetGroups } from './eval-set-stats';
 import { type FinishedWithSets, onEvalSet } from './useFinishedRuns';
 
-const m = (r1: number, zeroShot?: number): EvalMetrics => ({
-  step: 6,
-  valLoss: 2,
-  i2t: { 1: r1, 5: 0.5, 10: 0.7 },
-  t2i: { 1: r1 / 2, 5: 0.4, 10: 0.6 },
-  alignment: 1,
-  uniformity: -2,
-  uniformityImage: -2,
-  uniformityText: -2,
-  modalityGap: 0.5,
-  logitScale: 14,
-  ...(zeroShot === undefined ? {} : { zeroShot }),
-});
 
 const run = (id: string, preset: string, seed: number, a: number, b: number): FinishedWithSets => ({
   id,
