@@ -93,8 +93,8 @@ export function EvalSetsField() {
             </option>
           ))}
         </select>
-        <button type="button" className="small" onClick={add} disabled={sets.length >= MAX_EVAL_SETS} data-testid="evalset-add">
-          Add evaluation set
+        <button type="button" className="small" onClick={add} disabled={sets.length >= MAX_EVAL_SETS} data-testid="evalset-add" aria-label="Add the chosen evaluation set">
+          Add
         </button>
       </div>
     </fieldset>
