@@ -59,7 +59,7 @@ export function resultRow(r: RunInfo): ResultRow {
  * Evaluation-set names of these runs: the dataset spec's order first (`spec`), then any other set a run
  * reports (runs trained under an earlier spec), in queue order.
  */
-export function evalSetNames(runs: readonly Pick<RunInfo, 'evalSets'>[], spec: readonly string[] = []): string[] {
+export function evalSetNames(runs: readonly { evalSets?: Record<string, unknown> }[], spec: readonly string[] = []): string[] {
   const names = [...spec];
   for (const r of runs) for (const n of Object.keys(r.evalSets ?? {})) if (!names.includes(n)) names.push(n);
   return names.filter((n) => runs.some((r) => r.evalSets?.[n]));

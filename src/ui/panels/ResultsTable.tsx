@@ -71,7 +71,7 @@ export function ResultsTable() {
               {rows.map(({ id, row }) => (
                 <tr key={id}>
                   {cols.map(({ k }) => (
-                    <td key={k} data-col={k}>
+                    <td key={k} data-col={k} data-value={row[k] ?? ''}>
                       {k === 'run' ? <span className="swatch" style={{ background: colors[id]?.color }} aria-hidden="true" /> : null}
                       {show(row[k])}
                     </td>

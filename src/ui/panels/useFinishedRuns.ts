@@ -4,12 +4,12 @@
 import { useRef } from 'react';
 import type { FinishedRun } from '../../analysis/config-table';
 import type { RunInfo } from '../../store/runsSlice';
-import type { EvalMetrics } from '../../train/evaluate';
+import type { FinalLike } from '../../analysis/summary';
 import { useStore } from '../../store/store';
 import { selectRuns, useThrottled } from '../charts/useThrottled';
 
 /** A finished run with its evaluation-set metrics (by set name). */
-export type FinishedWithSets = FinishedRun & { evalSets?: Record<string, EvalMetrics> };
+export type FinishedWithSets = FinishedRun & { evalSets?: Record<string, FinalLike> };
 
 /**
  * The runs as the statistics see them on one evaluation set: `final` = the set's metrics (null for a run not
