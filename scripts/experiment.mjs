@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
+import { listEvalSetPath } from './eval-set-files.mjs';
 import { CHROMIUM_HELP } from './find-chromium.mjs';
 import { gpuEnv } from './gpu-env.mjs';
 import { renderMarkdown, renderReport, updateReadme } from './report.mjs';
@@ -28,6 +29,20 @@ if (!file || !['browser', 'torch'].includes(engineName)) {
   process.exit(2);
 }
 const spec = JSON.parse(readFileSync(file, 'utf8'));
+// Evaluation sets given as paths: a missing or unreadable one stops here, before a browser starts.
+const evalPaths = (spec.dataset?.evalSets ?? []).filter((s) => typeof s?.path === 'string');
+if (spec.dataset?.evalSets?.length && engineName === 'torch') {
+  console.error('--engine torch: evaluation sets (dataset.evalSets) are not supported by the PyTorch engine; run this experiment with --engine browser'); // also refused in src/experiment/torch-data.ts
+  process.exit(2);
+}
+for (const s of evalPaths) {
+  try {
+    console.log(`evaluation set "${s.name}": ${listEvalSetPath(s.path).length} files at ${s.path}`);
+  } catch (e) {
+    console.error(e.message);
+    process.exit(2);
+  }
+}
 const { env, chromium: exe } = gpuEnv();
 Object.assign(process.env, env);
 const BROWSER_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -45,6 +60,9 @@ async function runBrowser(browser) {
     const page = await browser.newPage();
     page.on('console', (m) => console.log(`  [page] ${m.text()}`));
     page.on('pageerror', (e) => console.error(`  [page error] ${e}`));
+    // Evaluation sets given as paths: the page lists and reads them through these, then ingests them like an upload.
+    await page.exposeFunction('evalSetList', (p) => listEvalSetPath(p));
+    await page.exposeFunction('evalSetRead', (abs) => readFileSync(abs).toString('base64'));
     await page.goto(`${server.resolvedUrls.local[0]}experiment.html`);
     await page.waitForFunction(() => typeof window.runExperiment === 'function');
     const result = await page.evaluate((s) => window.runExperiment(s), spec);

@@ -8,3 +8,4 @@ export function renderMarkdown(result: { machine: string; date: string; wallSeco
 export function paramsByModule(result: { runs?: ReportRun[]; experiment?: { presets: string[] } }): { cols: string[]; rows: string[][] } | null;
 export function renderReport(result: unknown, plotlySource: string): string;
 export function updateReadme(name: string, md: string, pngPath: string): void;
+export function headerGroups(cols: string[]): { groups: { name: string; span: number; label: string }[]; names: string[] } | null;

@@ -16,7 +16,7 @@ function comparisonCells(c) {
   const R = c.replicates ?? 1000;
   return {
     pair: `${c.a} vs ${c.b}`,
-    metric: c.metric,
+    metric: c.set === undefined ? c.metric : `${c.set} · ${c.metric}`, // an evaluation set's (issue 19)
     delta: `${c.diff.toFixed(3)} [${c.ci[0].toFixed(3)}, ${c.ci[1].toFixed(3)}]`,
     p: formatP(c.p, R),
     pHolm: c.pHolm === undefined ? '–' : formatP(c.pHolm, R),
@@ -47,10 +47,35 @@ const BY_MODULE_NOTE =
 
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
+/**
+ * The results table's header: one row of column names, or, when the summary has evaluation-set columns
+ * ("<set> · <metric>", issue 19), a first row grouping them — "own validation split" over the others.
+ */
+export function headerGroups(cols) {
+  const groupOf = (k) => (k.includes(' · ') ? k.slice(0, k.indexOf(' · ')) : null);
+  if (!cols.some(groupOf)) return null;
+  const ID = new Set(['preset', 'seeds', 'params']); // the row's identity: under no group
+  const groups = [];
+  for (const k of cols) {
+    const g = ID.has(k) ? ' ' : (groupOf(k) ?? '');
+    const last = groups[groups.length - 1];
+    if (last && last.name === g) last.span++;
+    else groups.push({ name: g, span: 1 });
+  }
+  return {
+    groups: groups.map((g) => ({ ...g, label: g.name === ' ' ? '' : g.name ? `evaluation set: ${g.name}` : 'own validation split' })),
+    names: cols.map((k) => (groupOf(k) ? k.slice(k.indexOf(' · ') + 3) : k)),
+  };
+}
+
 export function renderReport(result, plotlySource) {
   const rows = result.summary?.rows ?? [];
   const comps = result.summary?.comparisons ?? [];
-  const table = `<table><thead><tr>${Object.keys(rows[0] ?? {}).map((k) => `<th>${esc(k)}</th>`).join('')}</tr></thead><tbody>${rows
+  const hg = headerGroups(Object.keys(rows[0] ?? {}));
+  const head = hg
+    ? `<tr>${hg.groups.map((g) => `<th colspan="${g.span}" data-group="${esc(g.name)}">${esc(g.label)}</th>`).join('')}</tr><tr>${hg.names.map((k) => `<th>${esc(k)}</th>`).join('')}</tr>`
+    : `<tr>${Object.keys(rows[0] ?? {}).map((k) => `<th>${esc(k)}</th>`).join('')}</tr>`;
+  const table = `<table><thead>${head}</thead><tbody>${rows
     .map((r) => `<tr>${Object.values(r).map((v) => `<td>${esc(v)}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
   const bm = paramsByModule(result);

@@ -4,7 +4,8 @@
 // learning-rate / weight-decay multipliers (MS-CLIP's LR_SHARE / WD_SHARE) and open_clip's clamp of one
 // element (the logit scale) after the update:
 //   if stats[2] != 0: return (params, m, v untouched for every element)
-//   grp  = group[i >> 6]                            (u32 per 64-element arena block: 0 no-decay, 1 specific, 2 shared)
+//   grp  = group[i >> 6]                            (u32 per 64-element arena block: 0 no-decay, 1 specific, 2 shared,
+//                                                    3 / 4 a teacher run's vision tower, no-decay / decaying)
 //   g    = grad[i] · stats[1]                      (clip factor)
 //   m    = β1·m + (1−β1)·g
 //   v    = β2·v + (1−β2)·g²
@@ -12,7 +13,7 @@
 //   if i == clampAt: p = clamp(p, clampMin, clampMax)
 // bc1 = 1−β1^step, bc2 = 1−β2^step (step 1-based) are computed on the CPU in float64. Grads are only read.
 //
-// Bindings: 0 uniforms {n, lr, beta1, beta2, eps, wd, bc1, bc2, lrm0..2, wdm0..2, clampAt, clampMin, clampMax},
+// Bindings: 0 uniforms {n, lr, beta1, beta2, eps, wd, bc1, bc2, lrm0..4, wdm0..4, clampAt, clampMin, clampMax},
 //           1 params (rw), 2 grads (read), 3 m (rw), 4 v (rw), 5 group (read, u32, ceil(n/64)),
 //           6 stats (read, 4 f32). clampAt = 0xFFFFFFFF: no clamp.
 // Grid:     ceil(n/256) workgroups of 256, one element per invocation; the runtime folds grids
@@ -30,9 +31,13 @@ struct Params {
   lrm0: f32,
   lrm1: f32,
   lrm2: f32,
+  lrm3: f32,
+  lrm4: f32,
   wdm0: f32,
   wdm1: f32,
   wdm2: f32,
+  wdm3: f32,
+  wdm4: f32,
   clampAt: u32,
   clampMin: f32,
   clampMax: f32,
@@ -62,8 +67,8 @@ fn main(
   mBuf[i] = m;
   vBuf[i] = v;
   let grp = group[i >> 6u];
-  let lrm = select(select(p.lrm0, p.lrm1, grp == 1u), p.lrm2, grp == 2u);
-  let wdm = select(select(p.wdm0, p.wdm1, grp == 1u), p.wdm2, grp == 2u);
+  let lrm = select(select(select(select(p.lrm0, p.lrm1, grp == 1u), p.lrm2, grp == 2u), p.lrm3, grp == 3u), p.lrm4, grp == 4u);
+  let wdm = select(select(select(select(p.wdm0, p.wdm1, grp == 1u), p.wdm2, grp == 2u), p.wdm3, grp == 3u), p.wdm4, grp == 4u);
   let x = params[i];
   let update = (m / p.bc1) / (sqrt(v / p.bc2) + p.eps) + p.wd * wdm * x;
   var y = x - p.lr * lrm * update;

@@ -44,6 +44,7 @@ DEFAULT_HYPER: dict[str, Any] = {
     "wdMultSpecific": 1,
     "lrMultNoDecay": 1,
     "wdMultNoDecay": 0,
+    "lrMultVision": 1,
     "augment": 0,
     "keepBest": 0,
     "earlyStop": 0,

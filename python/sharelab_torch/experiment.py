@@ -48,6 +48,8 @@ def train_argv(plan_dir: Path, run: dict[str, Any], a: argparse.Namespace) -> li
         stale.unlink(missing_ok=True)  # a rerun starts clean: metrics.jsonl is appended to
     (out / "config.json").write_text(json.dumps(run["config"], indent=1))
     argv = ["--config", str(out / "config.json"), "--prepared", str(plan_dir), "--out", str(out), "--seed", str(run["seed"]), "--device", a.device]
+    if run["hyper"].get("lrMultVision", 1) != 1:
+        raise SystemExit(f"run {run['id']}: hyper lrMultVision is a teacher-run (LLM2CLIP) setting; the torch engine has no teacher mode — set it to 1 or use --engine browser")
     asked = [k for k in _UNSUPPORTED if run["hyper"].get(k)]
     if asked:
         raise SystemExit(f"run {run['id']}: hyper {', '.join(asked)} is not implemented by the torch engine (browser engine only); set it to 0 or use --engine browser")

@@ -155,6 +155,9 @@ def _block_shapes(C: int, ratio: int, depth: int) -> list[tuple[str, list[int], 
 
 
 def build_layout(cfg: dict[str, Any]) -> Layout:
+    if cfg.get("teacher"):
+        # Never built silently as a two-tower model: the twin has no frozen-table text side (src/model/teacher.ts).
+        raise ValueError("teacher mode (LLM2CLIP: frozen text table + adapter) is browser-only; the PyTorch twin has no teacher text side")
     L = Layout()
     add = L.add
     sharing = resolve_sharing(cfg)

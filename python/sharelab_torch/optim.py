@@ -1,6 +1,6 @@
 """AdamW and the learning-rate schedule as the browser runs them (src/kernels/optimizer.ts, src/train/hyper.ts).
 
-* Three groups (src/kernels/optimizer.ts OPTIM_GROUPS, src/gpu/arena.ts groupBlocks): no-decay (views the layout
+* Three groups (+ two for a teacher run's vision tower, which the twin cannot build; src/kernels/optimizer.ts OPTIM_GROUPS, src/gpu/arena.ts groupBlocks): no-decay (views the layout
   does not mark `decay`: gains, biases, embeddings, positions, CLS, logit scale/bias — shared or not), specific
   (decaying, one name), shared (decaying, aliased by both towers). Group g steps with lr·lrMult_g and decays with
   weightDecay·wdMult_g (hyper lrMultNoDecay / wdMultNoDecay, …Specific, …Shared; defaults 1,1,1 and 0,1,1).
@@ -30,22 +30,30 @@ def lr_at(step: int, lr: float, warmup: int, total: int, min_lr: float = 0.0) ->
     return min_lr + 0.5 * (lr - min_lr) * (1 + math.cos(math.pi * progress))
 
 
-OPTIM_GROUPS = ("noDecay", "specific", "shared")
-_MULT_DEFAULTS = {"lrMultNoDecay": 1.0, "wdMultNoDecay": 0.0, "lrMultSpecific": 1.0, "wdMultSpecific": 1.0, "lrMultShared": 1.0, "wdMultShared": 1.0}
+#: the last two are a teacher run's vision tower (arena.ts ParamSpec.visionTower); the twin has no teacher mode
+#: (layout.build_layout refuses one), so they stay empty here and lrMultVision ≠ 1 is refused by experiment.py.
+OPTIM_GROUPS = ("noDecay", "specific", "shared", "visionNoDecay", "visionSpecific")
+_MULT_DEFAULTS = {"lrMultNoDecay": 1.0, "wdMultNoDecay": 0.0, "lrMultSpecific": 1.0, "wdMultSpecific": 1.0, "lrMultShared": 1.0, "wdMultShared": 1.0, "lrMultVision": 1.0}
 
 
 def group_of(view: Any) -> str:
-    """The optimiser group of a layout view (arena.ts groupBlocks: aliased = shared)."""
-    if not view.decay:
-        return "noDecay"
-    return "shared" if len(view.names) > 1 else "specific"
+    """The optimiser group of a layout view (arena.ts groupBlocks: aliased = shared; a teacher run's vision tower apart)."""
+    base = "shared" if view.decay and len(view.names) > 1 else "specific" if view.decay else "noDecay"
+    if getattr(view, "vision_tower", False):
+        return "visionSpecific" if view.decay else "visionNoDecay"
+    return base
 
 
 def group_mults(hyper: dict[str, Any]) -> dict[str, tuple[float, float]]:
-    """{group: (lr multiplier, weight-decay multiplier)} (hyper.ts groupMults); missing fields take the defaults."""
+    """{group: (lr multiplier, weight-decay multiplier)} (hyper.ts groupMults); missing fields take the defaults.
+    The vision groups step at their base group's lr × lrMultVision and decay as it."""
     h = {**_MULT_DEFAULTS, **{k: v for k, v in hyper.items() if k in _MULT_DEFAULTS}}
     cap = {"noDecay": "NoDecay", "specific": "Specific", "shared": "Shared"}
-    return {g: (float(h[f"lrMult{cap[g]}"]), float(h[f"wdMult{cap[g]}"])) for g in OPTIM_GROUPS}
+    out = {g: (float(h[f"lrMult{cap[g]}"]), float(h[f"wdMult{cap[g]}"])) for g in cap}
+    vision = float(h["lrMultVision"])
+    out["visionNoDecay"] = (out["noDecay"][0] * vision, out["noDecay"][1])
+    out["visionSpecific"] = (out["specific"][0] * vision, out["specific"][1])
+    return out
 
 
 def param_groups(model: ShareClip, hyper: dict[str, Any]) -> list[dict[str, Any]]:

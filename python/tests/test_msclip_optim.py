@@ -14,7 +14,7 @@ import fixtures  # noqa: F401  (puts python/ on sys.path)
 from sharelab_torch.config import PRESET_NAMES, branch_plan, preset_config
 from sharelab_torch.layout import build_layout
 from sharelab_torch.model import ShareClip
-from sharelab_torch.optim import clamp_logit_scale, make_optimizer, set_lr
+from sharelab_torch.optim import clamp_logit_scale, group_mults, make_optimizer, set_lr
 
 
 class MsClipRelease(unittest.TestCase):
@@ -62,6 +62,17 @@ class OptimiserGroups(unittest.TestCase):
         opt.step()
         expect = before - 5e-3 * (1 / (1 + 1e-6) + 0.2 * before)
         torch.testing.assert_close(shared.detach(), expect, rtol=1e-9, atol=1e-12)
+
+    def test_vision_groups_mirror_hyper_ts(self):
+        # hyper.ts groupMults: a teacher run's vision tower steps at its base group's lr × lrMultVision, decays as it.
+        m = group_mults({"lrMultNoDecay": 0.5, "wdMultNoDecay": 0.25, "lrMultSpecific": 2.0, "lrMultVision": 0.1})
+        self.assertEqual(m["visionNoDecay"], (0.05, 0.25))
+        self.assertAlmostEqual(m["visionSpecific"][0], 0.2)
+        self.assertEqual(m["visionSpecific"][1], 1.0)
+        self.assertEqual(group_mults({})["visionSpecific"], (1.0, 1.0))
+        # The twin has no teacher mode: a teacher config is refused, never built as a two-tower model.
+        with self.assertRaisesRegex(ValueError, "teacher mode"):
+            ShareClip(preset_config("separate", {"teacher": {"dim": 8, "adapter": "linear"}}))
 
     def test_logit_scale_clamped_after_the_step(self):
         model = ShareClip(preset_config("separate"))

@@ -3,6 +3,7 @@
 // run: t-interval over seeds, seed-stats.ts),
 // and a flat form for CSV export. Pure; the UI passes its finished runs.
 import type { BootstrapOptions, BootstrapResult } from './bootstrap';
+import { EVAL_SET_METRICS, evalSetNames, hasMetric, onEvalSet } from './eval-sets';
 import { configNames, type GroupableRun } from './groups';
 import { seedTInterval } from './seed-stats';
 import { METRICS, type MetricKey, type RunLike, type SummaryRow, summarizeRuns } from './summary';
@@ -21,6 +22,12 @@ export interface ConfigRow extends SummaryRow {
   runIds: string[];
   trainLoss: BootstrapResult | null;
   wallSeconds: BootstrapResult | null;
+  /**
+   * One column group per evaluation set (issue 19), by set name in order of first appearance: R@1 both
+   * ways and zero-shot when the set is labelled, with the same statistics as `metrics` (summaryRuns on the
+   * runs' metrics on that set). A metric no run of the table has on the set is absent; null: this config has none.
+   */
+  evalSets: Record<string, Partial<Record<MetricKey, BootstrapResult | null>>>;
 }
 
 /** Runs renamed to their configuration (RunLike.preset = config name), for summarizeRuns / compareConfigs. */
@@ -43,6 +50,11 @@ function seedsOnly(values: (number | undefined)[], opts: BootstrapOptions): Boot
 
 export function configRows(runs: FinishedRun[], opts: BootstrapOptions = {}): ConfigRow[] {
   const named = asConfigRuns(runs.filter((r) => r.final));
+  const sets = evalSetNames(named).map((name) => {
+    const seen = onEvalSet(named, name);
+    const metrics = EVAL_SET_METRICS.filter((k) => hasMetric(seen, k));
+    return { name, metrics, rows: summarizeRuns(seen, { ...opts, metrics }) };
+  });
   return summarizeRuns(named, opts).map((row) => {
     const mine = named.filter((r) => r.preset === row.preset);
     const used = firstPerSeed(mine);
@@ -53,6 +65,12 @@ export function configRows(runs: FinishedRun[], opts: BootstrapOptions = {}): Co
       runIds: used.map((r) => r.id),
       trainLoss: seedsOnly(used.map((r) => r.trainLoss), opts),
       wallSeconds: seedsOnly(used.map((r) => r.wallSeconds), opts),
+      evalSets: Object.fromEntries(
+        sets.map((s) => {
+          const on = s.rows.find((r) => r.preset === row.preset);
+          return [s.name, Object.fromEntries(s.metrics.map((k) => [k, on?.metrics[k] ?? null]))];
+        }),
+      ),
     };
   });
 }
@@ -78,6 +96,7 @@ export function flattenConfigRows(rows: ConfigRow[]): Record<string, string | nu
     put('trainLoss', row.trainLoss);
     for (const m of METRICS) put(m.key, row.metrics[m.key as MetricKey]);
     put('wallSeconds', row.wallSeconds);
+    for (const [set, ms] of Object.entries(row.evalSets)) for (const [k, b] of Object.entries(ms)) put(`${set}:${k}`, b);
     return out;
   });
 }

@@ -29,6 +29,8 @@ export interface RunLike {
   seed: number;
   final: FinalLike | null | undefined;
   params?: ParamCounts;
+  /** The final weights on each evaluation set (issue 19), by set name (src/analysis/eval-sets.ts). */
+  evalSets?: Record<string, FinalLike>;
 }
 
 export type RecallKey = 'i2t@1' | 'i2t@5' | 'i2t@10' | 't2i@1' | 't2i@5' | 't2i@10';

@@ -1,12 +1,19 @@
 // Headless experiment page: runs an experiment's runs through the SAME worker the playground uses
 // and returns every run's curves and metrics to scripts/experiment.mjs.
+import type { FromIngest, ToIngest } from '../data/ingest/protocol';
+import type { LoadResult, PipelineOptions, UploadEntry } from '../data/ingest/pipeline';
+import type { DatasetSpec } from '../data/types';
 import { type FromWorker, type ToWorker, fitToDataset } from '../worker/protocol';
+import { resolveEvalPaths } from './eval-paths';
 import { type RunResultJson, experimentRuns, validateExperiment } from './spec';
 import { type ExperimentSummary, summarizeExperiment } from './summarize';
 
 declare global {
   interface Window {
     runExperiment(spec: unknown): Promise<{ adapter: string; runs: RunResultJson[]; summary: ExperimentSummary }>;
+    /** Exposed by scripts/experiment.mjs (scripts/eval-set-files.mjs): an evaluation set path's files, a file's bytes (base64). */
+    evalSetList?(path: string): Promise<{ path: string; size: number; abs: string }[]>;
+    evalSetRead?(abs: string): Promise<string>;
   }
 }
 
@@ -16,10 +23,46 @@ const log = (s: string) => {
   if (el) el.textContent += `\n${s}`;
 };
 
-window.runExperiment = (raw) =>
-  new Promise((resolve, reject) => {
-    const spec = validateExperiment(raw);
-    const { dataset, runs } = experimentRuns(spec);
+/** The upload UI's pipeline: the upload worker decodes, validates and caches the files in IndexedDB. */
+async function ingestInWorker(entries: UploadEntry[], opts: PipelineOptions): Promise<LoadResult> {
+  const files = await Promise.all(entries.map(async (e) => ({ path: e.path, file: new File([(await e.read()) as Uint8Array<ArrayBuffer>], e.path.split('/').pop() ?? e.path) })));
+  const w = new Worker(new URL('../data/ingest/worker.ts', import.meta.url), { type: 'module' });
+  try {
+    return await new Promise<LoadResult>((resolve, reject) => {
+      w.onmessage = (ev: MessageEvent<FromIngest>) => {
+        if (ev.data.type === 'loaded') resolve(ev.data.result);
+        else if (ev.data.type === 'error') reject(new Error(ev.data.message));
+      };
+      w.onerror = (e) => reject(new Error(e.message));
+      w.postMessage({ type: 'load', files, ...opts } satisfies ToIngest);
+    });
+  } finally {
+    w.terminate();
+  }
+}
+
+/** Evaluation sets given as paths, ingested and named by their content id (src/experiment/eval-paths.ts). */
+function withEvalPaths(dataset: DatasetSpec): Promise<DatasetSpec> {
+  const { evalSetList, evalSetRead } = window;
+  if (!dataset.evalSets?.some((s) => s.path !== undefined)) return Promise.resolve(dataset);
+  if (!evalSetList || !evalSetRead) return Promise.reject(new Error('evaluation set paths are read by scripts/experiment.mjs only'));
+  return resolveEvalPaths(dataset, {
+    list: evalSetList,
+    read: async (abs) => Uint8Array.from(atob(await evalSetRead(abs)), (c) => c.charCodeAt(0)),
+    ingest: ingestInWorker,
+    log,
+  });
+}
+
+window.runExperiment = async (raw) => {
+  const spec = validateExperiment(raw);
+  const planned = experimentRuns(spec);
+  const dataset = await withEvalPaths(planned.dataset);
+  return run(spec, dataset, planned.runs);
+};
+
+const run = (spec: ReturnType<typeof validateExperiment>, dataset: DatasetSpec, runs: ReturnType<typeof experimentRuns>['runs']) =>
+  new Promise<Awaited<ReturnType<Window['runExperiment']>>>((resolve, reject) => {
     const worker = new Worker(new URL('../worker/main.ts', import.meta.url), { type: 'module' });
     const send = (m: ToWorker) => worker.postMessage(m);
     const results = new Map<string, RunResultJson>(
@@ -37,6 +80,7 @@ window.runExperiment = (raw) =>
       else if (m.type === 'unsupported') reject(new Error(m.message));
       else if (m.type === 'dataset') {
         log(`dataset: ${m.info.train} train, ${m.info.val} val, vocab ${m.info.vocabSize}`);
+        for (const e of m.info.evalSets ?? []) log(`evaluation set "${e.name}": ${e.error ?? `${e.images} images, ${e.captions} captions${e.classes ? `, ${e.classes.length} classes` : ''}`}`);
         for (const r of runs) send({ type: 'enqueue', run: fitToDataset(r, m.info) }); // the worker refuses a text tower that does not fit
       } else if (m.type === 'status') {
         const r = results.get(m.id);
@@ -65,7 +109,9 @@ window.runExperiment = (raw) =>
           if (m.best) r.best = m.best;
           if (m.stoppedEarly) r.stoppedEarly = true;
           if (m.note) r.note = m.note;
+          if (m.evalSets) r.evalSets = m.evalSets;
         }
+        for (const [name, e] of Object.entries(m.evalSets ?? {})) log(`${m.id}: evaluation set "${name}": R@1 i2t ${e.i2t[1]?.toFixed(3)} t2i ${e.t2i[1]?.toFixed(3)}`);
         remaining--;
         log(`${m.id}: done, R@1 i2t ${m.final?.i2t[1]?.toFixed(3)} (${(m.wallMs / 1000).toFixed(0)} s)`);
         if (remaining === 0) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildLayout, paramCounts } from '../model/params';
 import { experimentRuns, validateExperiment } from './spec';
+import { experimentData } from './torch-data';
 
 const base = { name: 'v', presets: ['separate'], seeds: [1] };
 
@@ -34,5 +35,19 @@ describe('experiment variants (ablations of a preset)', () => {
     expect(() => validateExperiment({ ...base, variants: { x: { preset: 'nope' } }, presets: ['x'] })).toThrow(/variant "x": unknown preset/);
     expect(() => validateExperiment({ ...base, variants: { x: { preset: 'separate', extra: 1 } }, presets: ['x'] })).toThrow(/unknown key "extra"/);
     expect(() => validateExperiment({ ...base, variants: { separate: { preset: 'separate' } } })).toThrow(/has a preset's name/);
+    // lrMultVision acts only on a teacher run's vision tower: an experiment file (two-tower runs) may not set it.
+    expect(() => validateExperiment({ ...base, hyper: { lrMultVision: 0.1 } })).toThrow(/lrMultVision is the vision-tower lr of teacher runs/);
+    expect(() => validateExperiment({ ...base, hyper: { lrMultVision: 1 } })).not.toThrow();
+  });
+});
+
+describe('evaluation sets in an experiment file', () => {
+  it('accepts paths (headless) and built-in sets, refuses a bad set naming the field, and the torch engine refuses them', () => {
+    const evalSets = [{ name: 'sk', kind: 'upload', path: 'data/sketches' }, { name: 's7', kind: 'builtin', seed: 7, count: 64 }];
+    const spec = validateExperiment({ ...base, dataset: { evalSets } });
+    expect(experimentRuns(spec).dataset.evalSets).toEqual(evalSets);
+    expect(() => validateExperiment({ ...base, dataset: { evalSets: [{ name: 's', kind: 'builtin', seed: 0 }] } })).toThrow(/experiment file: dataset\.evalSets\[0\]\.seed is 0, the training set's seed/);
+    expect(() => validateExperiment({ ...base, dataset: { evalSets: [{ name: 'u', kind: 'upload' }] } })).toThrow(/needs "upload" \(a content id\) or "path"/);
+    expect(() => experimentData(spec)).toThrow(/--engine torch: evaluation sets \(dataset\.evalSets\) are not supported/);
   });
 });

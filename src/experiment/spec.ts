@@ -4,6 +4,7 @@ import { type ClipConfig, type DeepPartial, type LossKind, withDefaults } from '
 import { PRESET_NAMES, presetConfig } from '../model/registry';
 import { configProblems } from '../model/validate';
 import { DEFAULT_HYPER, type TrainHyper, validateHyper } from '../train/hyper';
+import { evalSetProblems } from '../data/eval-sets';
 import { DEFAULT_DATASET, type DatasetSpec } from '../data/types';
 import type { ParamCounts } from '../model/params';
 import type { EvalMetrics } from '../train/evaluate';
@@ -60,9 +61,16 @@ export function validateExperiment(x: unknown): ExperimentSpec {
     fail('"seeds" must be a non-empty list of non-negative integers');
   }
   if (e.loss !== undefined && e.loss !== 'infonce' && e.loss !== 'siglip') fail('"loss" must be "infonce" or "siglip"');
+  if (e.dataset !== undefined && (!e.dataset || typeof e.dataset !== 'object' || Array.isArray(e.dataset))) fail('"dataset" must be an object');
+  const ds = (e.dataset ?? {}) as Partial<DatasetSpec>;
+  const evalProblems = evalSetProblems(ds.evalSets, ds, { headless: true });
+  if (evalProblems.length) fail(evalProblems.join('; '));
   const herr = validateHyper((e.hyper ?? {}) as Record<string, unknown>);
   const first = Object.values(herr)[0];
   if (first) fail(`hyper: ${first}`);
+  // Never silently inert: only teacher runs (the teacher panel) have a vision-tower optimiser group.
+  const hv = (e.hyper as Record<string, unknown> | undefined)?.lrMultVision;
+  if (hv !== undefined && hv !== 1) fail('hyper: lrMultVision is the vision-tower lr of teacher runs (teacher panel); experiment files train two-tower runs — leave it at 1');
   return e as unknown as ExperimentSpec;
 }
 

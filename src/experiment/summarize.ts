@@ -2,6 +2,7 @@
 // formatted for the HTML report and the README. The comparisons are one family: each carries its raw
 // one-sided p and the Holm-adjusted one, and its verdict follows the adjusted p (src/analysis/family.ts).
 import { formatCI } from '../analysis/bootstrap';
+import { EVAL_SET_METRICS, evalSetNames, hasMetric, onEvalSet } from '../analysis/eval-sets';
 import { adjustFamily } from '../analysis/family';
 import { type Comparison, METRICS, type MetricKey, compareConfigs, type RunLike, summarizeRuns } from '../analysis/summary';
 
@@ -9,6 +10,8 @@ export interface ExperimentComparison {
   a: string;
   b: string;
   metric: MetricKey;
+  /** The evaluation set the metric is on (absent: the runs' own validation split). */
+  set?: string;
   diff: number;
   ci: [number, number];
   /** Raw one-sided p (share of replicates with the other sign; below 1/replicates means none). */
@@ -25,9 +28,9 @@ export interface ExperimentComparison {
 }
 
 export interface ExperimentSummary {
-  /** One row per preset: column label → "mean [lo, hi]". */
+  /** One row per preset: column label → "mean [lo, hi]"; an evaluation set's columns are "<set> · <metric label>". */
   rows: Record<string, string>[];
-  /** Each preset vs the first one (the baseline), on retrieval R@1 both ways. */
+  /** Each preset vs the first one (the baseline), on retrieval R@1 both ways, own split then each evaluation set. */
   comparisons: ExperimentComparison[];
   note: string;
 }
@@ -52,12 +55,29 @@ export function summarizeExperiment(runs: RunLike[], presets: string[]): Experim
     }
     return out;
   });
-  const raw: Comparison[] = [];
+  // One column group per evaluation set: the same statistics on the runs seen through that set.
+  const sets = evalSetNames(ok).map((name) => {
+    const seen = onEvalSet(ok, name);
+    const metrics = EVAL_SET_METRICS.filter((k) => hasMetric(seen, k));
+    return { name, seen, metrics, table: summarizeRuns(seen, { metrics, replicates: REPLICATES }) };
+  });
+  rows.forEach((out, i) => {
+    for (const s of sets) {
+      const row = s.table.find((r) => r.preset === table[i].preset);
+      for (const k of s.metrics) {
+        const r = row?.metrics[k];
+        out[`${s.name} · ${label(k)}`] = r ? `${r.mean.toFixed(3)} [${r.ci[0].toFixed(3)}, ${r.ci[1].toFixed(3)}]` : '–';
+      }
+    }
+  });
+  const raw: (Comparison & { set?: string })[] = [];
   const base = presets[0];
-  for (const p of presets.slice(1)) {
-    for (const metric of ['i2t@1', 't2i@1'] as MetricKey[]) {
-      const c = compareConfigs(ok, p, base, metric, { replicates: REPLICATES });
-      if (c) raw.push(c);
+  for (const [set, runsOn] of [[undefined, ok] as const, ...sets.map((s) => [s.name, s.seen] as const)]) {
+    for (const p of presets.slice(1)) {
+      for (const metric of ['i2t@1', 't2i@1'] as MetricKey[]) {
+        const c = compareConfigs(runsOn, p, base, metric, { replicates: REPLICATES });
+        if (c) raw.push(set === undefined ? c : { ...c, set });
+      }
     }
   }
   const adjusted = adjustFamily(raw);
@@ -65,6 +85,7 @@ export function summarizeExperiment(runs: RunLike[], presets: string[]): Experim
     a: c.presetA,
     b: c.presetB,
     metric: c.metric,
+    ...(c.set === undefined ? {} : { set: c.set }),
     diff: c.diff,
     ci: c.ci,
     p: c.pOneSided,
@@ -78,6 +99,6 @@ export function summarizeExperiment(runs: RunLike[], presets: string[]): Experim
   return {
     rows,
     comparisons,
-    note: `Mean [95% CI]. Recall and zero-shot accuracy: Multi-Bootstrap (seeds and evaluation examples resampled jointly, ${REPLICATES.toLocaleString('en-US')} replicates${sizes ? `; e.g. ${formatCI(sizes)}` : ''}); text→image queries are resampled by image, each image with all its captions (cluster bootstrap). Val loss, gap, alignment and uniformity exist once per run: t-interval over seeds. Comparisons: p is one-sided (share of replicates with the other sign; "< 0.001" = none of ${REPLICATES.toLocaleString('en-US')}); Holm p is adjusted over all ${comparisons.length} comparisons, and the verdict uses it (a difference is called when Holm p < 0.025, i.e. a Holm-corrected two-sided 5% test).`,
+    note: `Mean [95% CI]. Recall and zero-shot accuracy: Multi-Bootstrap (seeds and evaluation examples resampled jointly, ${REPLICATES.toLocaleString('en-US')} replicates${sizes ? `; e.g. ${formatCI(sizes)}` : ''}); text→image queries are resampled by image, each image with all its captions (cluster bootstrap). Val loss, gap, alignment and uniformity exist once per run: t-interval over seeds.${sets.length ? ` Columns "<set> · …": the final weights on evaluation set <set> (${sets.map((s) => `"${s.name}"`).join(', ')}), same statistics over that set's images.` : ''} Comparisons: p is one-sided (share of replicates with the other sign; "< 0.001" = none of ${REPLICATES.toLocaleString('en-US')}); Holm p is adjusted over all ${comparisons.length} comparisons, and the verdict uses it (a difference is called when Holm p < 0.025, i.e. a Holm-corrected two-sided 5% test).`,
   };
 }

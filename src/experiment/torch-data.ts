@@ -31,6 +31,7 @@ export interface TorchPlan {
 export function experimentData(spec: ExperimentSpec): Prepared & { trainIndex: number[]; set: ReturnType<typeof builtinSet> } {
   const { dataset } = experimentRuns(spec);
   const contextLength = dataset.contextLength ?? DEFAULT_CONTEXT_LENGTH; // src/worker/dataset.ts contextLengthOf
+  if (dataset.evalSets?.length) throw new Error('--engine torch: evaluation sets (dataset.evalSets) are not supported by the PyTorch engine; run this experiment with --engine browser');
   if (dataset.kind !== 'builtin') throw new Error('--engine torch: only the built-in dataset is supported in experiment files (train an upload with python -m sharelab_torch.train --data)');
   const set = builtinSet({ seed: dataset.seed, count: dataset.count, valCount: dataset.valCount, heldOutCount: dataset.heldOutCount, size: dataset.size });
   const prep = prepare(set, contextLength, dataset.vocabSize ?? 512);

@@ -17,6 +17,11 @@ export interface ParamSpec {
   decay: boolean;
   /** Which tower(s) use it: filled by the model builder when resolving sharing. */
   group?: string;
+  /**
+   * Teacher runs only: part of the vision tower, stepped in its own optimiser groups (3 / 4 below) at
+   * lr × lrMultVision (LLM2CLIP fine-tunes a pretrained vision encoder at its own lr; src/model/params.ts).
+   */
+  visionTower?: boolean;
 }
 
 export interface ParamView extends ParamSpec {
@@ -72,15 +77,17 @@ export class ArenaLayout {
   /**
    * Per-block optimiser group (one u32 per 64-element block; views never share a block), read by AdamW
    * (src/kernels/optimizer.ts OPTIM_GROUPS): 0 = no decay (gains, biases, embeddings, logit scale — shared or
-   * not), 1 = decaying and modality-specific (one name), 2 = decaying and shared between the towers (aliased).
+   * not), 1 = decaying and modality-specific (one name), 2 = decaying and shared between the towers (aliased);
+   * a `visionTower` view (teacher runs) adds 3: 3 = its no-decay views, 4 = its decaying ones.
    */
   groupBlocks(): Uint32Array {
     const m = new Uint32Array(this.totalElements / ALIGN_ELEMS);
     for (const v of this.views) {
-      if (!v.decay) continue;
+      const g = (v.decay ? (v.names.length > 1 ? 2 : 1) : 0) + (v.visionTower ? 3 : 0);
+      if (g === 0) continue;
       const b0 = v.offset / ALIGN_ELEMS;
       const nb = alignUp(Math.max(v.size, 1), ALIGN_ELEMS) / ALIGN_ELEMS;
-      m.fill(v.names.length > 1 ? 2 : 1, b0, b0 + nb);
+      m.fill(g, b0, b0 + nb);
     }
     return m;
   }

@@ -21,7 +21,7 @@ const destroy = (...ts: Tensor[]) => {
 };
 
 /**
- * Random group ids (0 no-decay, 1 specific, 2 shared; `groups` = 3) or 0/1 decay flags (`groups` = 2), one per
+ * Random group ids (0 no-decay, 1 specific, 2 shared, 3 / 4 a teacher run's vision tower; `groups` = 5) or 0/1 decay flags (`groups` = 2), one per
  * 64-element block, every value present when there are enough blocks.
  */
 function randomMask(rng: Rng, n: number, groups = 2): Uint32Array {
@@ -32,7 +32,7 @@ function randomMask(rng: Rng, n: number, groups = 2): Uint32Array {
 }
 
 /** Non-default per-group multipliers (MS-CLIP-like: shared at half lr and double decay, no-decay with some decay). */
-const GROUP_MULTS = { lrMult: [0.7, 1.3, 0.5], wdMult: [0.25, 1, 2] } as const;
+const GROUP_MULTS = { lrMult: [0.7, 1.3, 0.5, 0.1, 0.2], wdMult: [0.25, 1, 2, 0, 3] } as const;
 
 // ------------------------------------------------------------------ gradNorm
 
@@ -116,7 +116,7 @@ interface AdamCase {
   /** Run on a Gpu whose maxComputeWorkgroupsPerDimension is this small, folding both the AdamW grid
    *  and the stage-1 norm grid (with spare workgroups past the end that must stay idle). */
   foldLimit?: number;
-  /** Three optimiser groups with GROUP_MULTS (else a 0/1 decay mask, default multipliers). */
+  /** All five optimiser groups with GROUP_MULTS (else a 0/1 decay mask, default multipliers). */
   groups?: boolean;
   /** Clamp this element into p0 ± 0.005 after each update (the logit-scale clamp; lr 1e-2 overshoots it). */
   clampAt?: number;
@@ -156,7 +156,7 @@ async function runAdamCase(base: Gpu, c: AdamCase, seed: number): Promise<CheckR
   const gpu = c.foldLimit ? foldingGpu(base, c.foldLimit) : base;
   const rng = new Rng(seed);
   const p0 = randArray(rng, c.n);
-  const mask = randomMask(rng, c.n, c.groups ? 3 : 2);
+  const mask = randomMask(rng, c.n, c.groups ? 5 : 2);
   const extra: Partial<AdamWHyper> = {
     ...(c.groups ? GROUP_MULTS : {}),
     ...(c.clampAt !== undefined ? { clamp: { index: c.clampAt, min: p0[c.clampAt] - 0.005, max: p0[c.clampAt] + 0.005 } } : {}),

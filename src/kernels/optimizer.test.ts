@@ -122,15 +122,15 @@ describe('adamwRef', () => {
     expect(Array.from(r.v)).toEqual(v);
   });
 
-  it('per-group lr and weight decay reach each group (no-decay / specific / shared blocks)', () => {
-    const n = 192;
+  it('per-group lr and weight decay reach each group (no-decay / specific / shared / vision blocks)', () => {
+    const n = 320;
     const p = new Float64Array(n).fill(2);
     const g = new Float64Array(n).fill(0.5);
-    const lrMult = [0.5, 2, 0.1] as const; // OPTIM_GROUPS order: noDecay, specific, shared
-    const wdMult = [0.25, 1, 3] as const;
-    const r = adamwRef(p, g, new Float64Array(n), new Float64Array(n), [0, 1, 2], { clip: 1, nonFinite: false }, { ...H, lrMult, wdMult });
+    const lrMult = [0.5, 2, 0.1, 0.3, 0.7] as const; // OPTIM_GROUPS order: noDecay, specific, shared, visionNoDecay, visionSpecific
+    const wdMult = [0.25, 1, 3, 0, 4] as const;
+    const r = adamwRef(p, g, new Float64Array(n), new Float64Array(n), [0, 1, 2, 3, 4], { clip: 1, nonFinite: false }, { ...H, lrMult, wdMult });
     const adam = 1 / (1 + 1e-8 / 0.5);
-    const want = [2 - H.lr * 0.5 * (adam + 0.1 * 0.25 * 2), 2 - H.lr * 2 * (adam + 0.1 * 2), 2 - H.lr * 0.1 * (adam + 0.1 * 3 * 2)];
+    const want = lrMult.map((l, k) => 2 - H.lr * l * (adam + 0.1 * wdMult[k] * 2));
     for (let i = 0; i < n; i++) expect(r.params[i]).toBeCloseTo(want[Math.floor(i / 64)], 14);
     // The defaults are plain AdamW with a 0/1 decay mask.
     expect(adamwRef(p, g, new Float64Array(n), new Float64Array(n), [0, 1, 0], { clip: 1, nonFinite: false }, H).params).toEqual(

@@ -27,15 +27,17 @@ const NO_CLAMP = 0xffffffff;
 
 /**
  * The optimiser groups, indexed by the group id of src/gpu/arena.ts groupBlocks: no decay (gains, biases,
- * embeddings, logit scale; shared or not), decaying modality-specific weights, decaying shared weights.
+ * embeddings, logit scale; shared or not), decaying modality-specific weights, decaying shared weights; then,
+ * in teacher runs only (LLM2CLIP fine-tunes a pretrained vision encoder at its own lr), the vision tower's
+ * no-decay and decaying views (ParamSpec.visionTower; never shared: a teacher run has no text tower).
  */
-export const OPTIM_GROUPS = ['noDecay', 'specific', 'shared'] as const;
+export const OPTIM_GROUPS = ['noDecay', 'specific', 'shared', 'visionNoDecay', 'visionSpecific'] as const;
 export type OptimGroup = (typeof OPTIM_GROUPS)[number];
 /** Multipliers per group, in OPTIM_GROUPS order. */
-export type GroupMults = readonly [noDecay: number, specific: number, shared: number];
+export type GroupMults = readonly [noDecay: number, specific: number, shared: number, visionNoDecay: number, visionSpecific: number];
 /** Defaults: every group at the base lr; weight decay on the decaying groups only (plain AdamW). */
-export const DEFAULT_LR_MULT: GroupMults = [1, 1, 1];
-export const DEFAULT_WD_MULT: GroupMults = [0, 1, 1];
+export const DEFAULT_LR_MULT: GroupMults = [1, 1, 1, 1, 1];
+export const DEFAULT_WD_MULT: GroupMults = [0, 1, 1, 0, 1];
 
 /** Number of stage-1 partial sums (the size of the `partials` tensor) for n gradient elements. */
 export function numPartials(n: number): number {

@@ -94,6 +94,26 @@ export interface TeacherConfig {
   blocks?: number;
   /** Where the features came from (the UI's label, the cache key, the dataset they were made for). */
   source?: TeacherSource;
+  /**
+   * Where the vision tower starts (LLM2CLIP fine-tunes a pretrained encoder); absent = from scratch. Taken: every
+   * vision.* parameter (patch linear or conv stem, CLS, positions, ln_pre, vision blocks, ln_final, vision.proj)
+   * and the stem's BatchNorm running stats; the adapter, logit scale (and bias) and AdamW moments start fresh.
+   * The run's `vision` and `embedDim` are the checkpoint's (the UI copies them; src/train/teacher-vision.ts
+   * refuses any tensor whose shape differs, naming it and both shapes).
+   */
+  vision?: TeacherVisionSource;
+}
+
+/** A teacher run's pretrained vision tower: a checkpoint (ShareLab's or the PyTorch twin's, same safetensors layout). */
+export interface TeacherVisionSource {
+  /** 'run': a finished run of this session (its stored final checkpoint); 'file': a .safetensors the user opened. */
+  from: 'run' | 'file';
+  /** The run's label or the file's name. */
+  name: string;
+  /** SHA-256 of the tensors taken (names, shapes, values): the in-memory / browser-storage key. */
+  key: string;
+  /** The checkpoint's step. */
+  step: number;
 }
 
 export interface TeacherSource {

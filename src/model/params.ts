@@ -34,7 +34,9 @@ export function buildLayout(cfg: ClipConfig): ArenaLayout {
   const sharing = resolveSharing(cfg);
   const { vision: v, text: t } = cfg;
 
-  const add = (name: string, shape: number[], init: InitKind, decay: boolean) => L.add(name, { shape, init, decay });
+  // Teacher runs: the vision tower (every vision.* view) is its own optimiser group, lr × lrMultVision (LLM2CLIP).
+  const add = (name: string, shape: number[], init: InitKind, decay: boolean) =>
+    L.add(name, { shape, init, decay, ...(teacher && name.startsWith('vision.') ? { visionTower: true } : {}) });
 
   // --- vision input: patch linear (no bias, as CLIP's conv1) or MS-CLIP's conv stem, CLS, positions, ln_pre
   const P = numPatches(v);

@@ -1,7 +1,7 @@
 // Model-size presets (sizes/sizes.json: micro / tiny / small / base, overrides of DEFAULT_CONFIG) with their
 // parameter counts, and the training cost of a step in FLOPs: what the pre-training estimate (src/train/estimate.ts)
 // scales a measured step time by when a model of the queue has not been measured itself.
-import { type ClipConfig, type DeepPartial, numPatches, withDefaults } from './config';
+import { type ClipConfig, DEFAULT_CONFIG, type DeepPartial, numPatches, withDefaults } from './config';
 import { buildLayout, paramCounts } from './params';
 import SIZES from './sizes/sizes.json';
 
@@ -13,9 +13,25 @@ export function sizeOverrides(name: SizeName): DeepPartial<ClipConfig> {
   return structuredClone((SIZES as Record<string, DeepPartial<ClipConfig>>)[name]);
 }
 
-/** `base` (an experiment's model, e.g. a sharing preset) resized: widths, depths, heads, embedding. */
+type TowerSize = { width: number; depth: number; heads: number; mlpRatio: number };
+const towerSize = (t: TowerSize): TowerSize => ({ width: t.width, depth: t.depth, heads: t.heads, mlpRatio: t.mlpRatio });
+const sameTower = (a: TowerSize, b: TowerSize) => a.width === b.width && a.depth === b.depth && a.heads === b.heads && a.mlpRatio === b.mlpRatio;
+
+/**
+ * `base` (an experiment's model, e.g. a sharing preset) resized: widths, depths, heads, MLP ratios, embedding.
+ * Sizes are absolute: the towers are first reset to DEFAULT_CONFIG's (what 'tiny' = {} means), then overridden,
+ * so resizing an already resized model gives the same result as resizing the default.
+ */
 export function withSize(name: SizeName, base: ClipConfig): ClipConfig {
-  return withDefaults(sizeOverrides(name), base);
+  const d = DEFAULT_CONFIG;
+  const reset: DeepPartial<ClipConfig> = { vision: towerSize(d.vision), text: towerSize(d.text), embedDim: d.embedDim };
+  return withDefaults(sizeOverrides(name), withDefaults(reset, base));
+}
+
+/** The size preset whose towers and embedding `cfg` has, or null (a custom size). */
+export function sizeOf(cfg: ClipConfig): SizeName | null {
+  const same = (c: ClipConfig) => sameTower(towerSize(c.vision), towerSize(cfg.vision)) && sameTower(towerSize(c.text), towerSize(cfg.text)) && c.embedDim === cfg.embedDim;
+  return SIZE_NAMES.find((n) => same(withSize(n, cfg))) ?? null;
 }
 
 export interface SizeInfo {

@@ -105,6 +105,7 @@ export function onReply(m: FromWorker) {
     case 'teacher-loaded':
     case 'teacher-captions':
     case 'teacher-frozen':
+    case 'teacher-vision-loaded':
       onTeacherReply(m);
       break;
     case 'gpu-problem':

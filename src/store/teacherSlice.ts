@@ -1,7 +1,7 @@
 // Teacher slice: the loaded teacher (or why its files were refused), the adapter choice, and each
 // teacher run's frozen-table check. Written by the teacher actions (./teacher.ts), read by the panel.
 import type { StateCreator } from 'zustand';
-import type { TeacherInfo, TeacherReply } from '../teacher/messages';
+import type { TeacherInfo, TeacherReply, TeacherVisionInfo } from '../teacher/messages';
 import { type Patch, merge } from './patch';
 import { type AdapterKind, DEFAULT_ADAPTER_BLOCKS } from './teacher-adapter';
 import type { State } from './types';
@@ -20,6 +20,19 @@ export interface TeacherUiState {
   datasetKey: string | null;
   /** Per teacher run: its frozen table read back after training and compared with the loaded one. */
   frozen: Record<string, Extract<TeacherReply, { type: 'teacher-frozen' }>>;
+  /** Where teacher runs' vision tower starts (LLM2CLIP fine-tunes a pretrained one). */
+  vision: TeacherVisionUi;
+}
+
+export interface TeacherVisionUi {
+  /** 'scratch': the seeded init; 'run' / 'file': the tower in `info` (read by the worker). */
+  choice: 'scratch' | 'run' | 'file';
+  /** The finished run chosen (choice 'run'). */
+  runId: string | null;
+  /** A checkpoint being read (request id and its run label / file name). */
+  loading: { id: number; name: string } | null;
+  info: TeacherVisionInfo | null;
+  error: string | null;
 }
 
 export interface TeacherSlice {
@@ -28,6 +41,6 @@ export interface TeacherSlice {
 }
 
 export const createTeacherSlice: StateCreator<State, [], [], TeacherSlice> = (set) => ({
-  teacher: { loading: null, info: null, error: null, adapter: 'linear', hidden: 0, blocks: DEFAULT_ADAPTER_BLOCKS, datasetKey: null, frozen: {} },
+  teacher: { loading: null, info: null, error: null, adapter: 'linear', hidden: 0, blocks: DEFAULT_ADAPTER_BLOCKS, datasetKey: null, frozen: {}, vision: { choice: 'scratch', runId: null, loading: null, info: null, error: null } },
   patchTeacher: (p) => set((s) => ({ teacher: merge(s.teacher, p) })),
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../model/config';
 import { buildLayout, paramCounts } from '../model/params';
 import { presetConfig } from '../model/registry';
-import { SIZE_NAMES, sizeTable, trainFlopsPerStep, withSize } from '../model/sizes';
+import { SIZE_NAMES, sizeOf, sizeTable, trainFlopsPerStep, withSize } from '../model/sizes';
 import { estimateQueue, modelKey } from './estimate';
 
 describe('model-size presets', () => {
@@ -74,5 +74,21 @@ describe('estimateQueue', () => {
     );
     expect(e.runs.map((r) => r.source)).toEqual(['unknown', 'unknown', 'unknown']);
     expect(e.toMeasure).toHaveLength(2);
+  });
+});
+
+describe('model sizes are absolute', () => {
+  it('resizing a resized model equals resizing the default; sizeOf names it, or null for a custom size', () => {
+    for (const a of SIZE_NAMES) {
+      for (const b of SIZE_NAMES) {
+        const twice = withSize(b, withSize(a, DEFAULT_CONFIG));
+        const once = withSize(b, DEFAULT_CONFIG);
+        expect([twice.vision.width, twice.vision.depth, twice.text.heads, twice.embedDim]).toEqual([once.vision.width, once.vision.depth, once.text.heads, once.embedDim]);
+        expect(sizeOf(twice)).toBe(b);
+      }
+    }
+    expect(sizeOf(DEFAULT_CONFIG)).toBe('tiny');
+    const custom = withSize('small', DEFAULT_CONFIG);
+    expect(sizeOf({ ...custom, vision: { ...custom.vision, depth: 5 } })).toBeNull();
   });
 });

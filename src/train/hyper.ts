@@ -31,6 +31,12 @@ export interface TrainHyper {
   wdMultSpecific: number;
   lrMultNoDecay: number;
   wdMultNoDecay: number;
+  /**
+   * Teacher runs (LLM2CLIP): the vision tower's lr multiplier, on top of its views' group multiplier (NoDecay or
+   * Specific; weight decay as those groups). LLM2CLIP fine-tunes a pretrained vision encoder at a lower lr than the
+   * adapter. Other runs have no such group (ParamSpec.visionTower is set only in teacher layouts). Default 1.
+   */
+  lrMultVision: number;
   /** 1: seeded image augmentation (random resized crop, flip unless a caption names left/right; src/data/augment.ts). */
   augment: number;
   /** 1: the run ends with the weights of its best validation loss (a GPU copy kept at each improvement; src/train/best.ts). */
@@ -59,6 +65,7 @@ export const DEFAULT_HYPER: TrainHyper = {
   wdMultSpecific: 1,
   lrMultNoDecay: 1,
   wdMultNoDecay: 0,
+  lrMultVision: 1,
   // Off by default: the built-in runs (and every study in experiments/) stay as they were.
   augment: 0,
   keepBest: 0,
@@ -86,20 +93,22 @@ export const HYPER_RULES: Record<keyof TrainHyper, Rule> = {
   wdMultSpecific: { min: 0, max: 100 },
   lrMultNoDecay: { min: 0, max: 100 },
   wdMultNoDecay: { min: 0, max: 100 },
+  lrMultVision: { min: 0, max: 100 },
   augment: { min: 0, max: 1, int: true },
   keepBest: { min: 0, max: 1, int: true },
   earlyStop: { min: 0, max: 1000, int: true },
 };
 
 /**
- * The per-group multipliers in the optimizer's order (OPTIM_GROUPS: noDecay, specific, shared); fields missing
- * from an older checkpoint or experiment file take the defaults (plain AdamW).
+ * The per-group multipliers in the optimizer's order (OPTIM_GROUPS: noDecay, specific, shared, visionNoDecay,
+ * visionSpecific — a teacher run's vision tower steps at its group's lr × lrMultVision and decays as its group);
+ * fields missing from an older checkpoint or experiment file take the defaults (plain AdamW).
  */
 export function groupMults(h: Partial<TrainHyper>): { lrMult: GroupMults; wdMult: GroupMults } {
   const d = { ...DEFAULT_HYPER, ...h };
   return {
-    lrMult: [d.lrMultNoDecay, d.lrMultSpecific, d.lrMultShared],
-    wdMult: [d.wdMultNoDecay, d.wdMultSpecific, d.wdMultShared],
+    lrMult: [d.lrMultNoDecay, d.lrMultSpecific, d.lrMultShared, d.lrMultNoDecay * d.lrMultVision, d.lrMultSpecific * d.lrMultVision],
+    wdMult: [d.wdMultNoDecay, d.wdMultSpecific, d.wdMultShared, d.wdMultNoDecay, d.wdMultSpecific],
   };
 }
 

@@ -15,6 +15,7 @@ import { type ModelInstance, createModel } from '../model/instance';
 import { logitScaleClamp } from '../model/params';
 import { type FrozenTable, destroyFrozen, encodeTeacherText, uploadFrozen } from '../model/teacher';
 import { teacherTable } from './teacher-tables';
+import { loadVisionTower, teacherVisionTower } from './teacher-vision';
 import { type CheckpointMeta, readCheckpoint, writeCheckpoint } from './checkpoint';
 import { type TrainHyper, groupMults } from './hyper';
 
@@ -52,11 +53,24 @@ export class Trainer {
     readonly hyper: TrainHyper,
     seed: number,
   ) {
-    // Looked up first: a missing teacher table is an error before anything is allocated.
+    // Looked up first: a missing teacher table (or pretrained vision tower) is an error before anything is allocated.
     const table = cfg.teacher ? teacherTable(cfg.teacher) : null;
+    const vision = cfg.teacher?.vision;
+    const tower = vision ? teacherVisionTower(vision) : null;
     // The (possibly large) table goes up first: a buffer over the GPU's limit fails before the model is built.
     this.frozen = table ? uploadFrozen(gpu, table.data, table.rows, table.dim) : null;
     this.model = createModel(gpu, cfg, seed);
+    // Teacher run from a pretrained vision tower: its tensors replace the seeded vision init (adapter stays fresh).
+    if (tower && vision) {
+      try {
+        loadVisionTower(gpu, this.model, tower, vision.name);
+      } catch (e) {
+        this.model.arena.destroy();
+        this.model.buffers?.destroy();
+        if (this.frozen) destroyFrozen(this.frozen);
+        throw e;
+      }
+    }
     this.tape = new Tape(gpu, this.model.arena);
     const B = hyper.batchSize;
     const v = cfg.vision;

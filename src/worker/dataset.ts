@@ -5,6 +5,7 @@ import { builtinSet, prepare } from '../data/prepare';
 import { DEFAULT_CONTEXT_LENGTH, type DatasetInfo, type DatasetSpec } from '../data/types';
 import { taskInfo, zeroShotTasks } from '../train/zeroshot-query';
 import { acquire } from './device';
+import { initEvalSets } from './eval-sets';
 import { W, post } from './state';
 
 export const contextLengthOf = (spec: DatasetSpec | null) => spec?.contextLength ?? DEFAULT_CONTEXT_LENGTH;
@@ -18,7 +19,8 @@ export async function initDataset(spec: DatasetSpec) {
     try {
       const u = await uploadDataset(spec, contextLength);
       [W.prep, W.set, W.spec, W.tasks] = [u.prep, u.set, spec, zeroShotTasks(u.set)];
-      post({ type: 'dataset', info: { ...u.info, zeroShotTasks: taskInfo(W.tasks) } });
+      const evalSets = await initEvalSets(spec, u.prep);
+      post({ type: 'dataset', info: { ...u.info, zeroShotTasks: taskInfo(W.tasks), ...(evalSets ? { evalSets } : {}) } });
     } catch (e) {
       post({ type: 'dataset-error', message: e instanceof Error ? e.message : String(e) });
     }
@@ -53,5 +55,7 @@ export async function initDataset(spec: DatasetSpec) {
     },
     zeroShotTasks: taskInfo(W.tasks),
   };
+  const evalSets = await initEvalSets(spec, prep);
+  if (evalSets) info.evalSets = evalSets;
   post({ type: 'dataset', info });
 }

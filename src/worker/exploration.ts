@@ -52,16 +52,28 @@ export async function attention(id: string, t: Trainer, p: Prepared | null = W.p
 
 type Query = Extract<ToWorker, { type: 'retrieve' }>['query'];
 
-/** Top-k validation images for a caption, or top-k validation captions for a validation image. */
-export async function retrieve(id: string, q: Query) {
+/**
+ * Top-k validation images for a caption, or top-k validation captions for a validation image: of the
+ * run's own validation split, or (set) of one evaluation set, from the final weights' embeddings of it.
+ */
+export async function retrieve(id: string, q: Query, set?: string) {
   const st = W.runs.get(id);
-  const p = prepOf(st);
-  if (!st?.trainer || !st.emb || !p) {
+  const own = prepOf(st);
+  if (!st?.trainer || !st.emb || !own) {
     post({ type: 'error', id, message: 'retrieval needs a run that has been evaluated at least once' });
     return;
   }
-  const { img, txt, D } = st.emb;
+  const es = set === undefined ? undefined : st.evalEmb?.get(set);
+  if (set !== undefined && !es) {
+    const why = W.evalSets.find((l) => l.spec.name === set)?.error;
+    post({ type: 'error', id, message: `retrieval on evaluation set "${set}": ${why ?? 'this run has not been evaluated on it (it is evaluated when a run ends, or is reloaded)'}` });
+    return;
+  }
+  // Queries are tokenised with the run's tokenizer: an evaluation set is prepared with it too.
+  const p = es?.data.prep ?? own;
+  const { img, txt, D } = es?.emb ?? st.emb;
   const val = p.val;
+  const echo = set === undefined ? {} : { set };
   if (q.kind === 'text') {
     const e = p.tokenizer.encode(q.text, p.contextLength);
     const emb = st.trainer.cfg.teacher
@@ -69,14 +81,19 @@ export async function retrieve(id: string, q: Query) {
       : await st.trainer.embedTexts(e.ids, Int32Array.of(e.eotIndex), Int32Array.of(e.length), 1);
     const scores = similarity(emb, 1, img, val.Ni, D);
     const top = topK(scores, q.k);
-    post({ type: 'retrieval', id, query: q.text, kind: 'images', results: top.map((index) => ({ index, score: scores[index] })) });
+    post({ type: 'retrieval', id, ...echo, query: q.text, kind: 'images', results: top.map((index) => ({ index, score: scores[index] })) });
   } else {
+    if (!(Number.isInteger(q.index) && q.index >= 0 && q.index < val.Ni)) {
+      post({ type: 'error', id, message: `retrieval: image #${q.index} is not in ${set === undefined ? 'the validation split' : `evaluation set "${set}"`} (${val.Ni} images)` });
+      return;
+    }
     const scores = similarity(img.subarray(q.index * D, q.index * D + D), 1, txt, val.captions.N, D);
     const top = topK(scores, q.k);
     const texts = p.valCaptions;
     post({
       type: 'retrieval',
       id,
+      ...echo,
       query: `image #${q.index}`,
       kind: 'captions',
       results: top.map((j) => ({ index: val.captionImage[j], score: scores[j], caption: texts[j] })),

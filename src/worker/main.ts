@@ -25,7 +25,7 @@ const handlers: Handlers = {
   delete: (m) => stopRun(m.id, true),
   checkpoint: (m) => requestCheckpoint(m.id, m.download ? 'download' : 'store'),
   'export-pytorch': (m) => requestCheckpoint(m.id, 'pytorch'),
-  retrieve: (m) => void retrieve(m.id, m.query).catch((e) => post({ type: 'error', id: m.id, message: errorText(e) })),
+  retrieve: (m) => void retrieve(m.id, m.query, m.set).catch((e) => post({ type: 'error', id: m.id, message: errorText(e) })),
   zeroshot: (m) => zeroShot(m),
   'export-onnx': (m) => {
     const st = W.runs.get(m.id);
@@ -33,6 +33,7 @@ const handlers: Handlers = {
   },
   'teacher-load': (m) => void onTeacherRequest(m, W.set, post),
   'teacher-captions': (m) => void onTeacherRequest(m, W.set, post),
+  'teacher-vision': (m) => void onTeacherRequest(m, W.set, post),
   'debug-quota': (m) => simulateQuota(m.bytes),
   'debug-lose-device': () => loseDevice(),
 };

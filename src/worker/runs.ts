@@ -8,6 +8,7 @@ import type { RunRequest } from '../train/types';
 import { textMismatch } from './protocol';
 import { checkpoint, deleteCheckpoint, startFromCheckpoint } from './checkpoints';
 import { trainWithRecovery } from './device';
+import { evaluateEvalSets } from './eval-sets';
 import { attention, snapshot } from './exploration';
 import { type RunState, W, errorText, post, prepOf } from './state';
 import { ensureTeacher, teacherStart, verifyFrozen } from './teacher';
@@ -53,8 +54,11 @@ async function attach(id: string, first: Trainer | undefined, st: RunState) {
   if (!runPrep) throw new Error('no dataset yet');
   // Embeddings for retrieval / zero-shot only: the run's results are already in the UI.
   const { evaluate } = await import('../train/evaluate');
-  st.emb = (await evaluate(first, runPrep.val, Math.exp(first.model.init[first.arena.layout.get('logit_scale').offset]))).emb;
+  const r = await evaluate(first, runPrep.val, Math.exp(first.model.init[first.arena.layout.get('logit_scale').offset]));
+  st.emb = r.emb;
   st.trainer = first;
+  // The evaluation sets too (their snapshots are posted again): retrieval and the embedding map can show them after a reload.
+  await evaluateEvalSets(id, st, first, runPrep, r.metrics.logitScale);
   post({ type: 'model-ready', id });
 }
 
@@ -122,13 +126,16 @@ async function train(id: string, st: RunState, cfg: RunRequest['config'], start:
   st.trainer = res.trainer;
   st.live = undefined;
   await checkpoint(st, res.trainer, 'store', true);
+  // The final weights (what `final` describes) on every evaluation set, posted before 'done'.
+  const logitScale = res.final?.logitScale ?? Math.exp((await res.trainer.readParams())[res.trainer.arena.layout.get('logit_scale').offset]);
+  const evalSets = await evaluateEvalSets(id, st, res.trainer, runPrep, logitScale);
   if (!cfg.teacher) await attention(id, res.trainer, runPrep); // no text tower to probe in teacher mode
   else {
     const frozen = await verifyFrozen(id, res.trainer);
     if (frozen) post(frozen);
   }
   post({ type: 'status', id, status: res.stopped ? 'stopped' : 'done' });
-  post({ type: 'done', id, final: res.final ?? null, wallMs: res.wallMs, best: res.best, stoppedEarly: res.stoppedEarly, note: res.note, kernels });
+  post({ type: 'done', id, final: res.final ?? null, wallMs: res.wallMs, best: res.best, stoppedEarly: res.stoppedEarly, note: res.note, kernels, ...(evalSets ? { evalSets } : {}) });
   if (st.emb) post({ type: 'model-ready', id });
 }
 

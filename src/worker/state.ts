@@ -4,7 +4,9 @@
 // exploration) read and write it, and main.ts dispatches the UI's messages to them.
 import type { ZeroShotTask } from '../analysis/zeroshot';
 import type { ImageCaptionSet, Prepared } from '../data/prepare';
-import type { DatasetSpec } from '../data/types';
+import type { EvalSetData } from '../data/eval-sets';
+import type { BpeTokenizer } from '../data/tokenizer';
+import type { DatasetSpec, EvalSetSpec } from '../data/types';
 import type { Gpu } from '../gpu/runtime';
 import type { HistoryRow } from '../train/checkpoint';
 import type { EvalEmbeddings } from '../train/evaluate';
@@ -33,6 +35,19 @@ export interface RunState {
   history?: HistoryRow[];
   /** Only load the model (a finished run restored after a reload), no training. */
   attachOnly?: boolean;
+  /** The evaluation sets in this run's tokens and image side (of W.evalSets `from`), built once (eval-sets.ts). */
+  evalData?: { from: LoadedEvalSet[]; tokenizer: BpeTokenizer; size: number; sets: EvalSetData[] };
+  /** The final weights' embeddings of each evaluation set, by name: retrieval with `set` answers from them. */
+  evalEmb?: Map<string, { emb: EvalEmbeddings; data: EvalSetData }>;
+}
+
+/** One evaluation set of the dataset spec as loaded on init: its images and captions, or why not (error). */
+export interface LoadedEvalSet {
+  spec: EvalSetSpec;
+  set?: ImageCaptionSet;
+  /** The set in the dataset's tokens and image side, prepared on init (runs without their own tokenizer use it). */
+  data?: EvalSetData;
+  error?: string;
 }
 
 export const W = {
@@ -43,6 +58,8 @@ export const W = {
   /** The loaded dataset (a checkpoint with its own tokenizer or image size re-prepares it). */
   set: null as ImageCaptionSet | null,
   spec: null as DatasetSpec | null,
+  /** The spec's evaluation sets, in its order (src/worker/eval-sets.ts). */
+  evalSets: [] as LoadedEvalSet[],
   runs: new Map<string, RunState>(),
   queue: [] as string[],
   busy: false,

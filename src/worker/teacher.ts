@@ -1,20 +1,23 @@
 // The training worker's side of teacher mode: turn the user's files into the frozen table of the loaded
-// dataset (once per teacher file and dataset: memory, then IndexedDB, then computed), make sure a teacher
-// run's table is there before its Trainer is built (also after a reload), evaluate a teacher run at step
+// dataset (once per teacher file and dataset: memory, then IndexedDB, then computed), read a checkpoint's
+// pretrained vision tower, make sure a teacher run's table (and tower) is there before its Trainer is built
+// (also after a reload), evaluate a teacher run at step
 // 0 (the untrained start its retrieval is compared with), and embed typed queries through an ONNX teacher.
 import type { ImageCaptionSet } from '../data/prepare';
 import type { NamedBytes } from '../export/load';
 import type { Ort, OrtSession } from '../export/session';
 import { withMemoryScope } from '../gpu/memory';
 import type { Gpu } from '../gpu/runtime';
-import type { ClipConfig } from '../model/config';
+import type { ClipConfig, TeacherVisionSource } from '../model/config';
 import { destroyFrozen, encodeTeacherText, uploadFrozen } from '../model/teacher';
 import { type EvalEmbeddings, type EvalMetrics, type ValData, evaluate } from '../train/evaluate';
 import type { TrainHyper } from '../train/hyper';
 import { Trainer } from '../train/trainer';
-import { loadTable, saveTable } from '../teacher/cache';
+import { type StoredTower, loadTable, loadTower, saveTable, saveTower } from '../teacher/cache';
+import { loadCheckpoint } from '../train/checkpoint-store';
+import { extractVisionTower, hasVisionTower, registerVisionTower, towerKey } from '../train/teacher-vision';
 import { hasTeacherTable, registerTeacherTable, tableByKey } from '../train/teacher-tables';
-import type { TeacherInfo, TeacherReply, TeacherRequest } from '../teacher/messages';
+import type { TeacherInfo, TeacherReply, TeacherRequest, TeacherVisionInfo, TeacherVisionRequestSource } from '../teacher/messages';
 import { type OnnxTeacher, embedWithTeacher, loadOnnxTeacher, onnxTeacherTable, teacherSession } from '../teacher/onnx-teacher';
 import { captionListJsonl, captionsHash, captionsInOrder, sha256Hex } from '../data/caption-order';
 import { type FeatureMatrix, TeacherFileError, checkFeatures, normaliseRows, parseFeatureFile } from '../teacher/parse';
@@ -109,8 +112,40 @@ async function openSession(key: string, teacher: OnnxTeacher): Promise<OrtSessio
   return session;
 }
 
+/** Read a checkpoint's vision tower (a finished run's stored checkpoint or an opened file), keep it in memory and browser storage. */
+export async function loadVisionSource(source: TeacherVisionRequestSource): Promise<TeacherVisionInfo> {
+  let bytes: Uint8Array;
+  if (source.kind === 'file') bytes = source.bytes;
+  else {
+    const stored = await loadCheckpoint(source.runId).catch(() => undefined);
+    if (!stored) throw new Error(`${source.name} has no stored checkpoint (pruned, not finished, or the site data was cleared): open its downloaded .safetensors instead`);
+    bytes = stored.bytes;
+  }
+  const tower = extractVisionTower(bytes, source.name);
+  const key = await towerKey(tower);
+  registerVisionTower(key, tower);
+  const list = (m: Map<string, { shape: number[]; data: Float32Array }>) => [...m].map(([n, t]) => [n, t.shape, t.data] as [string, number[], Float32Array]);
+  let note: string | undefined;
+  try {
+    await saveTower({ key, name: source.name, step: tower.step, vision: tower.vision, embedDim: tower.embedDim, params: list(tower.params), buffers: list(tower.buffers), savedAt: Date.now() });
+  } catch (e) {
+    note = `the vision tower could not be kept in browser storage (${e instanceof Error ? e.message : String(e)}): after a reload, choose it again`;
+  }
+  const params = [...tower.params.values()].reduce((s, t) => s + t.data.length, 0);
+  return { from: source.kind, name: source.name, key, step: tower.step, vision: tower.vision, embedDim: tower.embedDim, params, tensors: tower.params.size + tower.buffers.size, note };
+}
+
 /** Serve a teacher message; every failure becomes a reply with a message naming the file and problem. */
 export async function onTeacherRequest(m: TeacherRequest, set: ImageCaptionSet | null, post: (r: TeacherReply) => void): Promise<void> {
+  if (m.type === 'teacher-vision') {
+    try {
+      post({ type: 'teacher-vision-loaded', id: m.id, ok: true, info: await loadVisionSource(m.source) });
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      post({ type: 'teacher-vision-loaded', id: m.id, ok: false, error: msg.startsWith(m.source.name) ? msg : `${m.source.name}: ${msg}` });
+    }
+    return;
+  }
   if (m.type === 'teacher-captions') {
     if (!set) post({ type: 'teacher-captions', ok: false, error: 'no dataset loaded yet' });
     else post({ type: 'teacher-captions', ok: true, jsonl: captionListJsonl(set.captions), rows: captionsInOrder(set.captions).length, images: set.captions.length });
@@ -139,10 +174,23 @@ export async function ensureTeacher(cfg: ClipConfig, set: ImageCaptionSet | null
   if (set && src.captions && src.captions !== (await datasetHash(set))) {
     throw new Error(`the teacher table (${src.file}) was made for another dataset (its captions differ): load this dataset, or load the teacher again for it`);
   }
+  await ensureVisionTower(cfg.teacher.vision);
+  if (cfg.teacher.vision && set && cfg.vision.imageSize !== set.size) {
+    throw new Error(`its vision tower (${cfg.teacher.vision.name}) takes ${cfg.vision.imageSize}×${cfg.vision.imageSize} images; this dataset is prepared at ${set.size}×${set.size}`);
+  }
   if (hasTeacherTable(src.key)) return;
   const stored = await loadTable(src.key).catch(() => undefined);
   if (!stored) throw new Error(`the teacher's caption embeddings (${src.file}) are not in this browser any more: load the teacher file again in the model panel`);
   registerTeacherTable({ key: src.key, rows: stored.rows, dim: stored.dim, data: stored.data });
+}
+
+/** A teacher run's pretrained vision tower in memory (from browser storage after a reload), or a message why not. */
+async function ensureVisionTower(v: TeacherVisionSource | undefined): Promise<void> {
+  if (!v || hasVisionTower(v.key)) return;
+  const t = await loadTower(v.key).catch(() => undefined);
+  if (!t) throw new Error(`the vision tower this teacher run starts from (${v.name}, step ${v.step}) is not in this browser any more: choose it again in the teacher panel`);
+  const map = (l: StoredTower['params']) => new Map(l.map(([n, shape, data]) => [n, { shape, data }]));
+  registerVisionTower(v.key, { vision: t.vision, embedDim: t.embedDim, step: t.step, params: map(t.params), buffers: map(t.buffers) });
 }
 
 /** A teacher run's Trainer, evaluated at step 0 (the untrained start), before training begins. */

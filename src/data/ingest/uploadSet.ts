@@ -43,19 +43,19 @@ export function chunkedImages(chunks: Uint8Array[], chunkSize: number, size: num
 /** Val images: at most valCount and at most n − 1 (training needs images too). */
 export const uploadValCount = (n: number, valCount: number) => Math.max(1, Math.min(valCount, n - 1));
 
-export async function loadUploadSet(spec: DatasetSpec, store: UploadStore = new IdbUploadStore()): Promise<UploadSet> {
-  const id = spec.upload ?? '';
-  if (!UPLOAD_ID.test(id)) throw new Error('no upload selected: drop a folder or archive in the dataset panel first');
-  const S = spec.size;
-  const summary = await store.getSummary(id);
-  if (!summary) throw new Error(`upload ${id.slice(0, 12)}… is not in this browser's storage (cleared, or another browser): drop its files again`);
+/** An upload's cached tensors at side S: its pairs that decoded (in content order), images as uint8 chunks. */
+interface CachedUpload {
+  summary: UploadSummary;
+  detail: UploadDetail;
+  /** Pair indices kept (decoded), in order. */
+  keep: number[];
+  images: ReturnType<typeof chunkedImages>;
+}
+
+async function readCached(store: UploadStore, summary: UploadSummary, S: number): Promise<CachedUpload> {
+  const id = summary.id;
   const meta = await store.getTensors(id, S);
-  if (!meta?.complete) {
-    const sizes = (await store.list()).find((u) => u.id === id)?.sizes ?? [];
-    throw new Error(
-      `upload “${summary.name}” is not decoded at ${S}×${S}${sizes.length ? ` (cached at ${sizes.map((s) => `${s}×${s}`).join(', ')})` : ''}: drop its files again at this image size`,
-    );
-  }
+  if (!meta?.complete) throw new Error(`upload “${summary.name}” is not decoded at ${S}×${S}`);
   const detail = (await store.getDetail(id)) as UploadDetail;
   const chunks: Uint8Array[] = [];
   for (let k = 0; k < meta.chunks; k++) {
@@ -65,23 +65,67 @@ export async function loadUploadSet(spec: DatasetSpec, store: UploadStore = new 
   }
   const dropped = new Set(meta.dropped);
   const keep = detail.captions.map((_, i) => i).filter((i) => !dropped.has(i));
-  const n = keep.length;
-  if (n < 2) throw new Error(`upload “${summary.name}” has ${n} usable pair${n === 1 ? '' : 's'}; training needs at least 2`);
-  const images = chunkedImages(chunks, meta.chunkSize, S);
-  const split = makeSplit(n, uploadValCount(n, spec.valCount) / n, spec.seed);
-  const labels = detail.labels;
+  return { summary, detail, keep, images: chunkedImages(chunks, meta.chunkSize, S) };
+}
+
+/** Complete cached sizes of an upload. */
+const cachedSizes = async (store: UploadStore, id: string) => (await store.list()).find((u) => u.id === id)?.sizes ?? [];
+
+/** The set of a cached upload's `keep`-ed pairs with the given split. */
+function asSet(c: CachedUpload, S: number, trainIndex: number[], valIndex: number[], n = c.keep.length): UploadSet {
+  const keep = c.keep.slice(0, n);
+  const labels = c.detail.labels;
   return {
-    name: summary.name,
-    summary,
-    paths: keep.map((i) => detail.paths[i]),
-    images,
+    name: c.summary.name,
+    summary: c.summary,
+    paths: keep.map((i) => c.detail.paths[i]),
+    images: c.images,
     size: S,
-    captions: keep.map((i) => detail.captions[i]),
-    trainIndex: split.train,
-    valIndex: split.val,
+    captions: keep.map((i) => c.detail.captions[i]),
+    trainIndex,
+    valIndex,
     ...(labels ? { classes: { names: labels.names, label: Int32Array.from(keep, (i) => labels.label[i]), templates: UPLOAD_TEMPLATES } } : {}),
-    thumbnail: (i) => images.rgba(i),
+    thumbnail: (i) => c.images.rgba(i),
   };
+}
+
+export async function loadUploadSet(spec: DatasetSpec, store: UploadStore = new IdbUploadStore()): Promise<UploadSet> {
+  const id = spec.upload ?? '';
+  if (!UPLOAD_ID.test(id)) throw new Error('no upload selected: drop a folder or archive in the dataset panel first');
+  const S = spec.size;
+  const summary = await store.getSummary(id);
+  if (!summary) throw new Error(`upload ${id.slice(0, 12)}… is not in this browser's storage (cleared, or another browser): drop its files again`);
+  if (!(await store.getTensors(id, S))?.complete) {
+    const sizes = await cachedSizes(store, id);
+    throw new Error(
+      `upload “${summary.name}” is not decoded at ${S}×${S}${sizes.length ? ` (cached at ${sizes.map((s) => `${s}×${s}`).join(', ')})` : ''}: drop its files again at this image size`,
+    );
+  }
+  const c = await readCached(store, summary, S);
+  const n = c.keep.length;
+  if (n < 2) throw new Error(`upload “${summary.name}” has ${n} usable pair${n === 1 ? '' : 's'}; training needs at least 2`);
+  const split = makeSplit(n, uploadValCount(n, spec.valCount) / n, spec.seed);
+  return asSet(c, S, split.train, split.val);
+}
+
+/**
+ * An upload as an evaluation set (issue 19): its first `count` decoded pairs, all evaluated. Cached at
+ * another side than S: the nearest cached side (larger first) is read, and the caller resizes
+ * (src/data/eval-sets.ts atSize) — the returned set's `size` is the side it was read at.
+ */
+export async function loadUploadEvalSet(name: string, id: string, count: number, S: number, store: UploadStore = new IdbUploadStore()): Promise<UploadSet> {
+  const summary = UPLOAD_ID.test(id) ? await store.getSummary(id) : undefined;
+  if (!summary) throw new Error(`evaluation set "${name}": upload ${id.slice(0, 8)}… is not cached in this browser — upload it again`);
+  let side = S;
+  if (!(await store.getTensors(id, S))?.complete) {
+    const sizes = await cachedSizes(store, id);
+    if (!sizes.length) throw new Error(`evaluation set "${name}": upload “${summary.name}” (${id.slice(0, 8)}…) has no decoded images in this browser — upload it again`);
+    side = [...sizes].sort((a, b) => (a >= S) !== (b >= S) ? (a >= S ? -1 : 1) : Math.abs(a - S) - Math.abs(b - S))[0];
+  }
+  const c = await readCached(store, summary, side);
+  const n = Math.min(count, c.keep.length);
+  if (n < 2) throw new Error(`evaluation set "${name}": upload “${summary.name}” has ${n} usable pair${n === 1 ? '' : 's'}; evaluation needs at least 2`);
+  return asSet(c, side, [], Array.from({ length: n }, (_, i) => i), n);
 }
 
 /** What the dataset panel shows about a loaded upload (same shape as the built-in set's). */

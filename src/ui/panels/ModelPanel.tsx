@@ -8,6 +8,7 @@ import { BRANCH_HELP, PRESET_HELP, STEM_HELP } from '../help';
 import { NumberField } from '../NumberField';
 import { ParamCounts } from './ParamCounts';
 import { SharingMatrix } from './SharingMatrix';
+import { SizePicker } from './SizePicker';
 import { TeacherPanel } from './TeacherPanel';
 
 function PresetPicker() {
@@ -144,6 +145,7 @@ export function ModelPanel() {
           </select>
         </div>
       </div>
+      <SizePicker />
       <div className="towers">
         <TowerFields tower="vision" />
         <TowerFields tower="text" />

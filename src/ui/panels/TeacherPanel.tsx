@@ -1,11 +1,23 @@
 // Teacher mode (LLM2CLIP) in the model panel: load a frozen text teacher — an ONNX text encoder with its
 // sidecar (e.g. a ShareLab export's .zip) or a table of precomputed caption embeddings (.npy / JSON rows)
-// — pick the adapter, and queue teacher runs that train only the vision tower and the adapter.
+// — pick the adapter and where the vision tower starts (./TeacherVision.tsx), and queue teacher runs that train
+// only the vision tower and the adapter.
 import { useId } from 'react';
 import { useSlice, useStore } from '../../store/store';
 import { buildLayout, paramCounts } from '../../model/params';
-import { modelProblems, runConfig } from '../../store/experiment';
-import { downloadCaptionList, loadTeacherFiles, queueTeacherRuns, setTeacherAdapter, setTeacherBlocks, setTeacherHidden, teacherConfig } from '../../store/teacher';
+import { modelProblems } from '../../store/experiment';
+import {
+  downloadCaptionList,
+  loadTeacherFiles,
+  queueTeacherRuns,
+  setTeacherAdapter,
+  setTeacherBlocks,
+  setTeacherHidden,
+  teacherConfig,
+  teacherRunConfig,
+  visionTowerProblem,
+} from '../../store/teacher';
+import { TeacherVision } from './TeacherVision';
 import { ADAPTER_HELP, ADAPTER_KINDS, adapterConfig, adapterFieldErrors, adapterHasHidden, adapterLabel } from '../../store/teacher-adapter';
 import { NumberField } from '../NumberField';
 import '../teacher.css';
@@ -107,10 +119,18 @@ export function TeacherPanel() {
   const e = useStore((s) => s.experiment);
   const active = useStore((s) => JSON.stringify(s.activeDataset));
   const stale = !!info && datasetKey !== active;
-  // The vision tower takes the model panel's settings ("separate": no text tower to share with).
-  const visionProblems = Object.entries(modelProblems('separate', e.model, e.loss, e.dataset.size))
-    .filter(([k]) => k.startsWith('vision.'))
-    .map(([, v]) => v);
+  // The vision tower takes the model panel's settings ("separate": no text tower to share with) — or a pretrained
+  // tower's own, which must fit the dataset's image size.
+  const towerChosen = useSlice('teacher', (s) => s.vision.choice !== 'scratch' && !!s.vision.info);
+  const towerProblem = useSlice('teacher', (s) => visionTowerProblem(s, e.dataset.size));
+  const towerLoading = useSlice('teacher', (s) => !!s.vision.loading);
+  const visionProblems = towerChosen
+    ? towerProblem
+      ? [towerProblem]
+      : []
+    : Object.entries(modelProblems('separate', e.model, e.loss, e.dataset.size))
+        .filter(([k]) => k.startsWith('vision.'))
+        .map(([, v]) => v);
   // Derived outside a selector (a fresh object from a selector would re-render forever); this component
   // re-renders on every teacher-state change anyway.
   const teacher = info ? teacherConfig() : null;
@@ -118,7 +138,7 @@ export function TeacherPanel() {
   const adapterError = fieldErrors.hidden ?? fieldErrors.blocks;
   let counts: ReturnType<typeof paramCounts> | null = null;
   try {
-    counts = teacher && !adapterError ? paramCounts(buildLayout({ ...runConfig('separate', e.model, e.loss), teacher })) : null;
+    counts = teacher && !adapterError ? paramCounts(buildLayout(teacherRunConfig(teacher))) : null;
   } catch {
     counts = null; // the vision settings do not build: the problem is shown below
   }
@@ -177,10 +197,12 @@ export function TeacherPanel() {
         ) : null}
         {adapter === 'residual' ? <NumberField label="residual blocks" value={blocks} onChange={setTeacherBlocks} error={fieldErrors.blocks} testId="teacher-blocks" /> : null}
       </div>
+      <TeacherVision problem={towerProblem} />
       <TeacherStatus stale={stale} />
       {counts ? (
         <p className="muted teacher-counts" data-testid="teacher-counts">
-          A teacher run trains {counts.visionOnly.toLocaleString()} vision parameters (the vision settings above, no sharing) + {counts.textOnly.toLocaleString()}{' '}
+          A teacher run trains {counts.visionOnly.toLocaleString()} vision parameters ({towerChosen ? 'the chosen tower' : 'the vision settings above'}, no sharing) +{' '}
+          {counts.textOnly.toLocaleString()}{' '}
           adapter parameters + the logit scale{e.loss === 'siglip' ? ' and bias' : ''}; hyper-parameters and seeds come from the training panel.
         </p>
       ) : null}
@@ -192,7 +214,7 @@ export function TeacherPanel() {
           type="button"
           className="primary"
           data-testid="teacher-train"
-          disabled={!info || stale || !ready || !!adapterError || seeds === 0 || visionProblems.length > 0}
+          disabled={!info || stale || !ready || !!adapterError || seeds === 0 || visionProblems.length > 0 || towerLoading}
           onClick={() => queueTeacherRuns()}
           title={info ? `adapter ${adapterLabel({ ...adapterConfig(adapter, hidden, blocks), hidden: hidden > 0 ? hidden : 4 * embedDim })}` : 'load a teacher first'}
         >
@@ -200,7 +222,7 @@ export function TeacherPanel() {
         </button>
       </div>
       <TeacherRuns />
-      {info && visionProblems.length ? (
+      {info && visionProblems.length && !towerChosen ? (
         <p className="err" role="alert">
           vision tower: {visionProblems[0]}
         </p>
