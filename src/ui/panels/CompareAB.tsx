@@ -10,8 +10,8 @@ import { METRICS, type MetricKey, compareConfigs, summarizeRuns } from '../../an
 import { Plot, type PlotData } from '../charts/Plot';
 import { Help } from '../Help';
 import { STATS_HELP } from '../help-stats';
-import { SET_METRICS } from './eval-set-stats';
-import { onEvalSet, useFinishedRuns } from './useFinishedRuns';
+import { EVAL_SET_METRICS, onEvalSet } from '../../analysis/eval-sets';
+import { useFinishedRuns } from './useFinishedRuns';
 import { pickPair } from '../../store/picks';
 import { evalSetKey, evalSetNames } from '../../store/results';
 import { useStore } from '../../store/store';
@@ -29,7 +29,7 @@ export function CompareAB() {
   const set = cut > 0 && sets.includes(choice.slice(0, cut)) ? choice.slice(0, cut) : null;
   const metric = (cut > 0 ? choice.slice(cut + 1) : choice) as MetricKey;
   const all = useMemo(() => asConfigRuns(finished), [finished]);
-  const named = useMemo(() => onEvalSet(all, set), [all, set]);
+  const named = useMemo(() => (set === null ? all : onEvalSet(all, set)), [all, set]);
   const configs = useMemo(() => [...new Set(all.map((r) => r.preset))], [all]);
   const a = useStore((s) => s.picks.compareA);
   const b = useStore((s) => s.picks.compareB);
@@ -145,9 +145,9 @@ export function CompareAB() {
                 </optgroup>
                 {sets.map((name) => (
                   <optgroup key={name} label={`eval set: ${name}`}>
-                    {SET_METRICS.map((m) => (
-                      <option key={m.key} value={evalSetKey(name, m.key)}>
-                        {m.label} on {name} (higher is better)
+                    {EVAL_SET_METRICS.map((k) => (
+                      <option key={k} value={evalSetKey(name, k)}>
+                        {METRICS.find((m) => m.key === k)?.label} on {name} (higher is better)
                       </option>
                     ))}
                   </optgroup>

@@ -9,7 +9,6 @@ import { useStore } from '../../store/store';
 import { downloadText } from '../../util/download';
 import { Help } from '../Help';
 import { COLUMN_HELP, STATS_HELP } from '../help-stats';
-import { evalSetGroups } from './eval-set-stats';
 import { GroupRow } from './GroupRow';
 import { useFinishedRuns } from './useFinishedRuns';
 import '../analysis.css';
@@ -32,7 +31,8 @@ const COLS: Col[] = [
   { key: 'wallSeconds', label: 'wall s' },
 ];
 
-const r5 = (x: number | undefined) => (x === undefined ? null : Math.round(x * 1e5) / 1e5);
+/** Headers of an evaluation set's columns (the own split's words). */
+const SET_LABEL: Record<string, string> = { 'i2t@1': 'I→T R@1', 't2i@1': 'T→I R@1', zeroShot: 'zero-shot' };
 
 const cellOf = (row: ConfigRow, key: Col['key']): BootstrapResult | null | undefined =>
   key === 'trainLoss' ? row.trainLoss : key === 'wallSeconds' ? row.wallSeconds : row.metrics[key];
@@ -61,20 +61,17 @@ export function ConfigTable() {
   const finished = useFinishedRuns();
   const rows = useMemo(() => (finished.length ? configRows(finished, { replicates: 1000 }) : []), [finished]);
   const specSets = useStore((s) => s.experiment.dataset.evalSets);
-  const sets = useMemo(() => evalSetGroups(finished, evalSetNames(finished, specSets?.map((e) => e.name)), { replicates: 1000 }), [finished, specSets]);
-  // Flat records: the own split's columns, then "<set>:<metric>_mean/_lo/_hi/_examples".
-  const flat = () =>
-    flattenConfigRows(rows).map((out, i) => {
-      for (const g of sets)
-        for (const m of g.metrics) {
-          const b = g.rows.get(rows[i].config)?.metrics[m.key];
-          const k = evalSetKey(g.set, m.key);
-          Object.assign(out, { [`${k}_mean`]: r5(b?.mean), [`${k}_lo`]: r5(b?.ci[0]), [`${k}_hi`]: r5(b?.ci[1]), [`${k}_examples`]: b?.examples ?? null });
-        }
-      return out;
-    });
-  const csv = () => downloadText('sharelab-configs.csv', toCsv(flat()), 'text/csv');
-  const json = () => downloadText('sharelab-configs.json', JSON.stringify(sets.length ? rows.map((r) => ({ ...r, evalSets: Object.fromEntries(sets.map((g) => [g.set, g.rows.get(r.config)?.metrics ?? null])) })) : rows, null, 2));
+  // One column group per evaluation set (configRows' row.evalSets: the same statistics on the set), spec order first.
+  const sets = useMemo(
+    () =>
+      evalSetNames(finished, specSets?.map((e) => e.name)).map((set) => ({
+        set,
+        metrics: Object.keys(rows[0]?.evalSets[set] ?? {}).map((k) => ({ key: k as MetricKey, label: SET_LABEL[k] ?? k })),
+      })),
+    [finished, specSets, rows],
+  );
+  const csv = () => downloadText('sharelab-configs.csv', toCsv(flattenConfigRows(rows)), 'text/csv');
+  const json = () => downloadText('sharelab-configs.json', JSON.stringify(rows, null, 2));
   return (
     <section className="panel" aria-labelledby="configs-h" data-testid="config-results">
       <h2 id="configs-h">
@@ -120,7 +117,7 @@ export function ConfigTable() {
                   {COLS.map((c) => (
                     <Cell key={c.key} b={cellOf(row, c.key)} digits={c.key === 'wallSeconds' ? 1 : 3} />
                   ))}
-                  {sets.flatMap((g) => g.metrics.map((m) => <Cell key={evalSetKey(g.set, m.key)} b={g.rows.get(row.config)?.metrics[m.key]} digits={3} />))}
+                  {sets.flatMap((g) => g.metrics.map((m) => <Cell key={evalSetKey(g.set, m.key)} b={row.evalSets[g.set]?.[m.key]} digits={3} />))}
                 </tr>
               ))}
             </tbody>

@@ -4,22 +4,10 @@
 import { useRef } from 'react';
 import type { FinishedRun } from '../../analysis/config-table';
 import type { RunInfo } from '../../store/runsSlice';
-import type { FinalLike } from '../../analysis/summary';
 import { useStore } from '../../store/store';
 import { selectRuns, useThrottled } from '../charts/useThrottled';
 
-/** A finished run with its evaluation-set metrics (by set name). */
-export type FinishedWithSets = FinishedRun & { evalSets?: Record<string, FinalLike> };
-
-/**
- * The runs as the statistics see them on one evaluation set: `final` = the set's metrics (null for a run not
- * evaluated on it), so summarizeRuns / compareConfigs work on it unchanged. Loss and wall time are the run's own.
- */
-export function onEvalSet<T extends FinishedWithSets>(runs: T[], set: string | null): T[] {
-  return set === null ? runs : runs.map((r) => ({ ...r, final: r.evalSets?.[set] ?? null }));
-}
-
-export function toFinished(r: RunInfo): FinishedWithSets {
+export function toFinished(r: RunInfo): FinishedRun {
   const last = r.steps[r.steps.length - 1];
   return {
     id: r.id,
@@ -35,12 +23,12 @@ export function toFinished(r: RunInfo): FinishedWithSets {
   };
 }
 
-export function useFinishedRuns(): FinishedWithSets[] {
+export function useFinishedRuns(): FinishedRun[] {
   const runs = useThrottled(selectRuns);
   const order = useStore((s) => s.order);
   const list = order.map((id) => runs[id]).filter((r): r is RunInfo => !!r?.final);
   const sig = list.map((r) => `${r.id}:${r.final?.step}:${r.wallMs}:${Object.keys(r.evalSets ?? {}).join(',')}`).join('|');
-  const cache = useRef<{ sig: string; value: FinishedWithSets[] }>({ sig: '', value: [] });
+  const cache = useRef<{ sig: string; value: FinishedRun[] }>({ sig: '', value: [] });
   if (cache.current.sig !== sig) cache.current = { sig, value: list.map(toFinished) };
   return cache.current.value;
 }
