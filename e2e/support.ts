@@ -60,3 +60,30 @@ export const idbAll = <T>(page: Page, db: string, store: string) =>
       }),
     [db, store] as const,
   );
+
+/**
+ * A w×h 24-bit BMP (uncompressed, bottom-up rows of B, G, R padded to 4 bytes): the smallest image file a
+ * browser decodes that a spec can write without a compressor. `px(x, y)` gives [r, g, b], y = 0 at the top.
+ */
+export function bmpImage(w: number, h: number, px: (x: number, y: number) => [number, number, number]): Uint8Array {
+  const stride = Math.ceil((3 * w) / 4) * 4;
+  const out = new Uint8Array(54 + stride * h);
+  const v = new DataView(out.buffer);
+  out.set([0x42, 0x4d]); // "BM"
+  v.setUint32(2, out.length, true);
+  v.setUint32(10, 54, true); // pixel data offset
+  v.setUint32(14, 40, true); // BITMAPINFOHEADER
+  v.setInt32(18, w, true);
+  v.setInt32(22, h, true); // positive: bottom-up
+  v.setUint16(26, 1, true);
+  v.setUint16(28, 24, true);
+  v.setUint32(34, stride * h, true);
+  for (let y = 0; y < h; y++) {
+    const row = 54 + (h - 1 - y) * stride;
+    for (let x = 0; x < w; x++) {
+      const [r, g, b] = px(x, y);
+      out.set([b, g, r], row + 3 * x);
+    }
+  }
+  return out;
+}

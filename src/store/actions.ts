@@ -122,15 +122,16 @@ export function deleteRun(id: string) {
   st().removeRun(id);
 }
 
-export function retrieveText(id: string, text: string, k = 5) {
+/** `set`: an evaluation set's name (its images and captions are searched); absent = the run's own validation split. */
+export function retrieveText(id: string, text: string, k = 5, set?: string) {
   expectRetrieval(id);
   st().setRetrieval(null, true);
-  send({ type: 'retrieve', id, query: { kind: 'text', text, k } });
+  send({ type: 'retrieve', id, query: { kind: 'text', text, k }, ...(set ? { set } : {}) });
 }
-export function retrieveImage(id: string, index: number, k = 5) {
+export function retrieveImage(id: string, index: number, k = 5, set?: string) {
   expectRetrieval(id);
   st().setRetrieval(null, true);
-  send({ type: 'retrieve', id, query: { kind: 'image', index, k } });
+  send({ type: 'retrieve', id, query: { kind: 'image', index, k }, ...(set ? { set } : {}) });
 }
 
 /** Zero-shot classification of a trained run's val images with the given prompt templates. */

@@ -7,7 +7,7 @@ import { PRESET_NAMES, presetConfig } from '../model/registry';
 import { configProblemsByField } from '../model/validate';
 import type { LayerSharing } from '../model/sharing';
 import { DEFAULT_HYPER, HYPER_RULES, type TrainHyper, validateHyper } from '../train/hyper';
-import { DEFAULT_DATASET, type DatasetSpec } from '../data/types';
+import { DEFAULT_DATASET, type DatasetSpec, type EvalSetSpec } from '../data/types';
 import { type Schema, checkSchema, overlay } from './schema';
 
 export interface ModelSettings {
@@ -64,6 +64,10 @@ export const DEFAULT_EXPERIMENT: Experiment = {
 
 const int = (min: number, max: number): Schema => ({ kind: 'int', min, max });
 const MAX_SEED = 2 ** 31 - 1;
+const UPLOAD_ID: Schema = { kind: 'str', pattern: /^[0-9a-f]{64}$/, what: 'an upload id (64 hex digits)' };
+/** EvalSetSpec.name: also a column-group name and a CSV column prefix. */
+export const EVAL_SET_NAME = /^[A-Za-z0-9_.-]{1,40}$/;
+export const MAX_EVAL_SETS = 8;
 const towerFields = { width: int(2, 1024), depth: int(1, 24), heads: int(1, 64), mlpRatio: int(1, 8) };
 
 export const EXPERIMENT_SCHEMA: Schema = {
@@ -78,9 +82,25 @@ export const EXPERIMENT_SCHEMA: Schema = {
         valCount: int(4, 20_000),
         heldOutCount: int(0, 20_000),
         size: int(8, 128),
-        upload: { kind: 'str', pattern: /^[0-9a-f]{64}$/, what: 'an upload id (64 hex digits)' },
+        upload: UPLOAD_ID,
         vocabSize: int(259, 8192),
         contextLength: int(4, 256),
+        evalSets: {
+          kind: 'arr',
+          max: MAX_EVAL_SETS,
+          of: {
+            kind: 'obj',
+            fields: {
+              name: { kind: 'str', pattern: EVAL_SET_NAME, what: 'a set name (1–40 letters, digits, _ . -)' },
+              kind: { kind: 'enum', values: ['builtin', 'upload'] },
+              seed: int(0, MAX_SEED),
+              count: int(4, 20_000),
+              upload: UPLOAD_ID,
+              // The headless runner ingests it and replaces it by `upload`; the browser cannot read a path.
+              path: { kind: 'str', pattern: /^[^\0]{1,1000}$/, what: 'a folder or archive path' },
+            },
+          },
+        },
       },
     },
     model: {
@@ -128,6 +148,8 @@ export function parseExperiment(text: string, base: Experiment = DEFAULT_EXPERIM
   const problem = checkSchema(EXPERIMENT_SCHEMA, raw);
   if (problem) return { ok: false, error: problem };
   const value = overlay(base, raw);
+  const sets = evalSetsProblem(value.dataset.evalSets, false);
+  if (sets) return { ok: false, error: sets };
   const hyperErrors = Object.values(validateHyper(value.hyper));
   if (hyperErrors.length) return { ok: false, error: `experiment.hyper: ${hyperErrors[0]}` };
   value.model = { ...value.model, matrix: fitMatrix(value.model.matrix, Math.max(value.model.vision.depth, value.model.text.depth)) };
@@ -190,9 +212,36 @@ export function presetCounts(preset: string, m: ModelSettings, loss: LossKind, v
   }
 }
 
+/**
+ * What the schema cannot say about evaluation sets: names unique, an upload set names its upload (or, for the
+ * headless runner, a path), a built-in set has no upload. `browser`: a path alone cannot be read here.
+ */
+export function evalSetsProblem(sets: EvalSetSpec[] | undefined, browser: boolean): string | null {
+  const seen = new Set<string>();
+  for (const [i, e] of (sets ?? []).entries()) {
+    const at = `dataset.evalSets[${i}] "${e.name}"`;
+    if (seen.has(e.name)) return `${at}: the name is used twice (each evaluation set names its own columns)`;
+    seen.add(e.name);
+    if (e.kind === 'builtin' && (e.upload || e.path)) return `${at}: a built-in set takes a seed and a count, not an upload`;
+    if (e.kind === 'upload' && !e.upload && !e.path) return `${at}: an upload set needs "upload" (the content id of a cached upload)`;
+    if (browser && e.kind === 'upload' && !e.upload) return `${at}: "${e.path}" is a path for the headless runner; in the browser drop the folder and add it from the cached uploads`;
+  }
+  return null;
+}
+
 /** Why a dataset spec cannot be generated (ranges as in the experiment schema), or null. */
 export function datasetProblem(spec: DatasetSpec): string | null {
   const s = EXPERIMENT_SCHEMA.kind === 'obj' ? EXPERIMENT_SCHEMA.fields.dataset : undefined;
   if (spec.kind === 'upload' && !spec.upload) return 'dataset: no upload chosen (drop a folder or archive below)';
-  return s ? checkSchema(s, spec, 'dataset') : null;
+  return (s ? checkSchema(s, spec, 'dataset') : null) ?? evalSetsProblem(spec.evalSets, true);
+}
+
+/** A name for a new evaluation set that no other set of `sets` has: `base`, `base-2`, … */
+export function freshEvalSetName(sets: readonly EvalSetSpec[], base: string): string {
+  const stem = base.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 34) || 'set';
+  const taken = new Set(sets.map((s) => s.name));
+  for (let k = 1; ; k++) {
+    const name = k === 1 ? stem : `${stem}-${k}`;
+    if (!taken.has(name)) return name;
+  }
 }

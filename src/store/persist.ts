@@ -22,6 +22,8 @@ export interface PersistedSession {
   picks?: Picks;
 }
 
+const isRecord = <T>(v: Record<string, T> | undefined): v is Record<string, T> => !!v && typeof v === 'object' && !Array.isArray(v);
+
 /**
  * What a restored session looks like in the UI (pure): runs that were queued, running or paused when
  * the page went away become "paused, interrupted" — Resume continues from their last checkpoint.
@@ -39,7 +41,9 @@ export function restoreSession(p: unknown): { runs: Record<string, RunInfo>; ord
     if (typeof id !== 'string' || !r || typeof r !== 'object' || r.id !== id || !Array.isArray(r.steps) || !Array.isArray(r.evals)) continue;
     const active = r.status === 'queued' || r.status === 'running' || r.status === 'paused';
     // A new page's worker holds no model: a finished run answers again once its model is re-attached.
-    const { model: _none, ...saved } = r;
+    // Evaluation-set results (absent in sessions saved before them) are kept only as plain name → value maps.
+    const { model: _none, evalSets, evalSnapshots, ...rest } = r;
+    const saved: RunInfo = { ...rest, ...(isRecord(evalSets) ? { evalSets } : {}), ...(isRecord(evalSnapshots) ? { evalSnapshots } : {}) };
     const last = r.steps[r.steps.length - 1]?.step ?? 0;
     runs[id] = active
       ? {

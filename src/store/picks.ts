@@ -6,9 +6,18 @@
 import type { RunInfo } from './runsSlice';
 
 /** The pickers whose choice survives a reload. */
-export type Picker = 'retrieval' | 'zeroShot' | 'attention' | 'compareA' | 'compareB';
+export type Picker = 'retrieval' | 'zeroShot' | 'attention' | 'compareA' | 'compareB' | 'retrievalSet' | 'mapSet';
 export type Picks = Partial<Record<Picker, string>>;
-export const PICKERS: readonly Picker[] = ['retrieval', 'zeroShot', 'attention', 'compareA', 'compareB'];
+export const PICKERS: readonly Picker[] = ['retrieval', 'zeroShot', 'attention', 'compareA', 'compareB', 'retrievalSet', 'mapSet'];
+
+/**
+ * The evaluation set a view shows (retrieval explorer: 'retrievalSet', embedding map: 'mapSet'): the saved
+ * choice when it is still offered, else null = the run's own validation split. `offered`: the sets the view
+ * can show now (loaded without error and answered by the run).
+ */
+export function pickSet(offered: readonly string[], chosen: string | undefined): string | null {
+  return chosen && offered.includes(chosen) ? chosen : null;
+}
 
 /**
  * What a picker needs of a run: 'model' — the worker holds its trained model and the embeddings of its

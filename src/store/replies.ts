@@ -53,7 +53,11 @@ export function onReply(m: FromWorker) {
         ...(m.stoppedEarly ? { stoppedEarly: true } : {}),
         ...(m.note ? { note: m.note } : {}),
         ...(m.kernels !== undefined ? { kernels: m.kernels } : {}),
+        ...(m.evalSets ? { evalSets: m.evalSets } : {}),
       });
+      break;
+    case 'eval-set':
+      s.addEvalSetSnapshot(m.id, m.set, m.snapshot);
       break;
     case 'run-note':
       s.patchRun(m.id, { note: m.note });

@@ -47,6 +47,10 @@ export interface RunInfo {
   tuning?: string;
   /** The tuned kernel table the run trained with (tuner.ts tableJson), null when none. */
   kernels?: object | null;
+  /** The final weights' metrics on each evaluation set (DatasetSpec.evalSets), by set name (from 'done'). */
+  evalSets?: Record<string, EvalMetrics>;
+  /** The final embeddings of each evaluation set (embedding map), by set name (from 'eval-set'). */
+  evalSnapshots?: Record<string, EvalSnapshot>;
 }
 
 export const PALETTE = ['#3a5bd9', '#d9480f', '#2b8a3e', '#ae3ec9', '#e8590c', '#0b7285', '#c2255c', '#5c940d', '#862e9c', '#495057'];
@@ -60,6 +64,8 @@ export interface RunsSlice {
   patchRun(id: string, patch: Partial<RunInfo>): void;
   appendSteps(id: string, records: StepRecord[], stepsPerSec: number): void;
   addEval(id: string, snapshot: EvalSnapshot): void;
+  /** A finished run's embeddings of one evaluation set. */
+  addEvalSetSnapshot(id: string, set: string, snapshot: EvalSnapshot): void;
   /** Training resumed from a checkpoint at `step`: forget what came after it. */
   rewindRun(id: string, step: number): void;
   removeRun(id: string): void;
@@ -101,11 +107,19 @@ export const createRunsSlice: StateCreator<State, [], [], RunsSlice> = (set) => 
       if (!r) return {};
       return { runs: { ...s.runs, [id]: { ...r, snapshot, evals: [...r.evals, snapshot.metrics] } } };
     }),
+  addEvalSetSnapshot: (id, name, snapshot) =>
+    set((s) => {
+      const r = s.runs[id];
+      if (!r) return {};
+      return { runs: { ...s.runs, [id]: { ...r, evalSnapshots: { ...r.evalSnapshots, [name]: snapshot } } } };
+    }),
   rewindRun: (id, step) =>
     set((s) => {
       const r = s.runs[id];
       if (!r) return {};
-      return { runs: { ...s.runs, [id]: { ...r, steps: r.steps.filter((x) => x.step <= step), evals: r.evals.filter((e) => e.step <= step) } } };
+      // The evaluation-set results belong to the final weights: the resumed run posts new ones when it ends.
+      const { evalSets: _m, evalSnapshots: _s, ...kept } = r;
+      return { runs: { ...s.runs, [id]: { ...kept, steps: r.steps.filter((x) => x.step <= step), evals: r.evals.filter((e) => e.step <= step) } } };
     }),
   restoreRuns: ({ runs, order, nextRun }) => set({ runs, order, nextRun }),
   removeRun: (id) =>

@@ -49,6 +49,9 @@ export const METRIC_HELP = {
   captionLengths: 'How many training captions have each length in tokens (byte-level BPE).',
 } as const;
 
+export const EVAL_SETS_HELP =
+  'Evaluation sets measure transfer (domain shift): every run is also evaluated, with its final weights, on each set named here — the built-in shapes drawn with another seed, or any upload cached in this browser (same concepts, other photos or another drawing style). Nothing of them is trained on. Each caption is tokenised with the run’s own tokenizer (built from the training captions; words it never saw still tokenise through the byte-level BPE, as more, shorter pieces) and each image is resized to the run’s image size. The results tables get one column group per set: retrieval R@1 both ways, zero-shot accuracy when the set has labels (class folders or built-in attributes); the CSV also holds R@5/10, gap, alignment and uniformity. The retrieval explorer and the embedding map can show a set. The experiment (URL, JSON) names an upload by its content id: on a machine where it is not cached the set is reported as missing and the runs are evaluated on the others.';
+
 /** The model-size select (src/model/sizes.ts). */
 export const SIZE_HELP =
   'Sets both towers (width, depth, heads, MLP ratio) and the embedding at once; tiny is the default. Larger sizes train slower (see the estimate next to Train): on a software adapter such as SwiftShader even tiny takes minutes per run.';

@@ -1,12 +1,12 @@
 // 2-D map of one run's validation embeddings: images ●, captions ✕, pairs linked by thin lines.
 // PCA (both modalities on the same axes, the modality gap visible) or UMAP (neighbourhoods). Hovering a
-// point shows its image thumbnail and caption.
+// point shows its image thumbnail and caption. With `set`, `run.snapshot` is that evaluation set's
+// ('eval-set' message) and the hovers show the set's thumbnails.
 import { useMemo, useRef, useState } from 'react';
 import type { RunInfo } from '../../store/runsSlice';
-import { useStore } from '../../store/store';
 import { METRIC_HELP } from '../help';
 import { STATS_HELP } from '../help-stats';
-import { Thumb } from '../Thumb';
+import { Thumb, useImages } from '../Thumb';
 import { Plot, type PlotData } from './Plot';
 import { useUmap } from './useUmap';
 
@@ -17,6 +17,8 @@ export interface EmbeddingMapProps {
   method?: Projection;
   /** Shared PCA axis half-range across runs (same scale in every panel); autoscaled when absent. */
   range?: number;
+  /** The evaluation set the snapshot is of (null / absent: the own validation split). */
+  set?: string | null;
 }
 
 /** Largest |coordinate| of a run's PCA projection (for a shared axis range). */
@@ -61,9 +63,9 @@ function traces(n: number, img: ArrayLike<number>, txt: ArrayLike<number>, color
   ];
 }
 
-export function EmbeddingMap({ run, method = 'pca', range }: EmbeddingMapProps) {
+export function EmbeddingMap({ run, method = 'pca', range, set }: EmbeddingMapProps) {
   const proj = run.snapshot?.projection;
-  const captions = useStore((s) => s.dataset?.valImages.captions);
+  const captions = useImages(set)?.captions;
   const umap = useUmap(run, method === 'umap');
   const [hover, setHover] = useState<{ kind: 'image' | 'caption'; index: number; left: number; top: number } | null>(null);
   const wrap = useRef<HTMLDivElement>(null);
@@ -107,7 +109,7 @@ export function EmbeddingMap({ run, method = 'pca', range }: EmbeddingMapProps) 
       />
       {hover ? (
         <div className="embed-hover" data-testid="embedding-hover" role="status" style={{ left: hover.left, top: hover.top }}>
-          <Thumb index={hover.index} size={56} />
+          <Thumb index={hover.index} size={56} set={set} />
           <span>
             <b>{hover.kind === 'image' ? `image #${hover.index}` : `caption of #${hover.index}`}</b>
             <br />

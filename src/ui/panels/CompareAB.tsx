@@ -1,6 +1,6 @@
 // "Compare A vs B": the paired Multi-Bootstrap difference of one metric between two configurations,
 // with its 95% CI, one-sided p-value and a plain-words verdict; charts of every config's mean ± CI
-// and of the difference.
+// and of the difference. The metric is the own validation split's or an evaluation set's ("<set>:<metric>").
 import { useMemo, useState } from 'react';
 import { describeSize } from '../../analysis/bootstrap';
 import { adjustFamily } from '../../analysis/family';
@@ -10,8 +10,10 @@ import { METRICS, type MetricKey, compareConfigs, summarizeRuns } from '../../an
 import { Plot, type PlotData } from '../charts/Plot';
 import { Help } from '../Help';
 import { STATS_HELP } from '../help-stats';
+import { EVAL_SET_METRICS, onEvalSet } from '../../analysis/eval-sets';
 import { useFinishedRuns } from './useFinishedRuns';
 import { pickPair } from '../../store/picks';
+import { evalSetKey, evalSetNames } from '../../store/results';
 import { useStore } from '../../store/store';
 import '../analysis.css';
 
@@ -19,14 +21,22 @@ const f = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(4));
 
 export function CompareAB() {
   const finished = useFinishedRuns();
-  const named = useMemo(() => asConfigRuns(finished), [finished]);
-  const configs = useMemo(() => [...new Set(named.map((r) => r.preset))], [named]);
+  const specSets = useStore((s) => s.experiment.dataset.evalSets);
+  const sets = useMemo(() => evalSetNames(finished, specSets?.map((e) => e.name)), [finished, specSets]);
+  const [choice, setChoice] = useState('i2t@1');
+  // "<set>:<metric>" compares on an evaluation set (a set no run has any more falls back to the own split).
+  const cut = choice.lastIndexOf(':');
+  const set = cut > 0 && sets.includes(choice.slice(0, cut)) ? choice.slice(0, cut) : null;
+  const metric = (cut > 0 ? choice.slice(cut + 1) : choice) as MetricKey;
+  const all = useMemo(() => asConfigRuns(finished), [finished]);
+  const named = useMemo(() => (set === null ? all : onEvalSet(all, set)), [all, set]);
+  const configs = useMemo(() => [...new Set(all.map((r) => r.preset))], [all]);
   const a = useStore((s) => s.picks.compareA);
   const b = useStore((s) => s.picks.compareB);
   const setPick = useStore((s) => s.setPick);
-  const [metric, setMetric] = useState<MetricKey>('i2t@1');
   const [A, B] = pickPair(configs, a, b);
-  const info = METRICS.find((m) => m.key === metric) ?? METRICS[0];
+  const base = METRICS.find((m) => m.key === metric) ?? METRICS[0];
+  const info = set === null ? base : { ...base, label: `${base.label} on ${set}` };
   const cmp = useMemo(() => (A && B ? compareConfigs(named, A, B, metric, { replicates: 2000 }) : null), [named, A, B, metric]);
   // The family a reader browses here: A against every other config on this metric (Holm over it).
   const holm = useMemo(() => {
@@ -124,12 +134,23 @@ export function CompareAB() {
             {sel('ab-b', 'B', B, (v) => setPick('compareB', v))}
             <div className="field metric">
               <label htmlFor="ab-metric">metric</label>
-              <select id="ab-metric" data-testid="ab-metric" value={metric} onChange={(e) => setMetric(e.target.value as MetricKey)}>
-                {METRICS.map((m) => (
-                  <option key={m.key} value={m.key}>
-                    {m.label}
-                    {m.better ? ` (${m.better} is better)` : ''}
-                  </option>
+              <select id="ab-metric" data-testid="ab-metric" value={set === null ? metric : evalSetKey(set, metric)} onChange={(e) => setChoice(e.target.value)}>
+                <optgroup label={sets.length ? 'own validation split' : 'metric'}>
+                  {METRICS.map((m) => (
+                    <option key={m.key} value={m.key}>
+                      {m.label}
+                      {m.better ? ` (${m.better} is better)` : ''}
+                    </option>
+                  ))}
+                </optgroup>
+                {sets.map((name) => (
+                  <optgroup key={name} label={`eval set: ${name}`}>
+                    {EVAL_SET_METRICS.map((k) => (
+                      <option key={k} value={evalSetKey(name, k)}>
+                        {METRICS.find((m) => m.key === k)?.label} on {name} (higher is better)
+                      </option>
+                    ))}
+                  </optgroup>
                 ))}
               </select>
             </div>

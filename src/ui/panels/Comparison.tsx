@@ -1,4 +1,7 @@
-// Overlaid comparison charts (one colour per run) and per-run similarity heatmaps / embedding maps.
+// Overlaid comparison charts (one colour per run) and per-run similarity heatmaps / embedding maps (of the
+// own validation split, or of an evaluation set: the run's 'eval-set' snapshot in place of its own).
+import { pickSet } from '../../store/picks';
+import type { RunInfo } from '../../store/runsSlice';
 import { useStore } from '../../store/store';
 import { useState } from 'react';
 import { EmbeddingMap, type Projection, pcaExtent } from '../charts/EmbeddingMap';
@@ -7,6 +10,7 @@ import { LossChart } from '../charts/LossChart';
 import { MetricChart } from '../charts/MetricChart';
 import { RecallChart } from '../charts/RecallChart';
 import { SimilarityHeatmap } from '../charts/SimilarityHeatmap';
+import { SetSelect } from './SetSelect';
 import { selectRuns, useThrottled } from '../charts/useThrottled';
 
 function Legend() {
@@ -45,7 +49,14 @@ export function Comparison() {
 
 export function PerRunViews() {
   const runs = useThrottled(selectRuns);
-  const list = Object.values(runs).filter((r) => r.snapshot);
+  const loaded = useStore((s) => s.dataset?.evalSets);
+  const offered = (loaded ?? []).filter((e) => !e.error && Object.values(runs).some((r) => r.evalSnapshots?.[e.name])).map((e) => e.name);
+  const chosen = useStore((s) => s.picks.mapSet);
+  const setPick = useStore((s) => s.setPick);
+  const set = pickSet(offered, chosen);
+  // On a set, each run's view carries that set's snapshot (its own id, so its UMAP layout is cached apart).
+  const view = (r: RunInfo): RunInfo => (set ? { ...r, id: `${r.id}~${set}`, label: `${r.label} · ${set}`, snapshot: r.evalSnapshots?.[set] } : r);
+  const list = Object.values(runs).map(view).filter((r) => r.snapshot);
   const [method, setMethod] = useState<Projection>('pca');
   // One PCA scale for every panel, so distances (the modality gap) compare across runs.
   const range = Math.max(0, ...list.map(pcaExtent)) || undefined;
@@ -61,12 +72,15 @@ export function PerRunViews() {
             </label>
           ))}
         </span>
+        {offered.length ? (
+          <SetSelect testId="map-set" label="Embeddings of" offered={offered} value={set} onChange={(v) => setPick('mapSet', v)} />
+        ) : null}
       </h2>
       {list.length ? (
         list.map((r) => (
           <div className="chart-pair" key={r.id}>
             <SimilarityHeatmap run={r} />
-            <EmbeddingMap run={r} method={method} range={range} />
+            <EmbeddingMap run={r} method={method} range={range} set={set} />
           </div>
         ))
       ) : (

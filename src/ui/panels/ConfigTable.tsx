@@ -1,13 +1,15 @@
-// Results per configuration: mean over seeds with the 95% Multi-Bootstrap CI of every metric;
-// CSV and JSON export. The per-run table (ResultsTable) sits above it.
+// Results per configuration: mean over seeds with the 95% Multi-Bootstrap CI of every metric, then one
+// column group per evaluation set; CSV and JSON export. The per-run table (ResultsTable) sits above it.
 import { useMemo } from 'react';
 import { type BootstrapResult, describeSize } from '../../analysis/bootstrap';
 import { type ConfigRow, configRows, flattenConfigRows } from '../../analysis/config-table';
 import type { MetricKey } from '../../analysis/summary';
-import { toCsv } from '../../store/results';
+import { evalSetKey, evalSetNames, toCsv } from '../../store/results';
+import { useStore } from '../../store/store';
 import { downloadText } from '../../util/download';
 import { Help } from '../Help';
 import { COLUMN_HELP, STATS_HELP } from '../help-stats';
+import { GroupRow } from './GroupRow';
 import { useFinishedRuns } from './useFinishedRuns';
 import '../analysis.css';
 
@@ -28,6 +30,9 @@ const COLS: Col[] = [
   { key: 'uniformity', label: 'unif' },
   { key: 'wallSeconds', label: 'wall s' },
 ];
+
+/** Headers of an evaluation set's columns (the own split's words). */
+const SET_LABEL: Record<string, string> = { 'i2t@1': 'I→T R@1', 't2i@1': 'T→I R@1', zeroShot: 'zero-shot' };
 
 const cellOf = (row: ConfigRow, key: Col['key']): BootstrapResult | null | undefined =>
   key === 'trainLoss' ? row.trainLoss : key === 'wallSeconds' ? row.wallSeconds : row.metrics[key];
@@ -55,6 +60,16 @@ function Cell({ b, digits }: { b: BootstrapResult | null | undefined; digits: nu
 export function ConfigTable() {
   const finished = useFinishedRuns();
   const rows = useMemo(() => (finished.length ? configRows(finished, { replicates: 1000 }) : []), [finished]);
+  const specSets = useStore((s) => s.experiment.dataset.evalSets);
+  // One column group per evaluation set (configRows' row.evalSets: the same statistics on the set), spec order first.
+  const sets = useMemo(
+    () =>
+      evalSetNames(finished, specSets?.map((e) => e.name)).map((set) => ({
+        set,
+        metrics: Object.keys(rows[0]?.evalSets[set] ?? {}).map((k) => ({ key: k as MetricKey, label: SET_LABEL[k] ?? k })),
+      })),
+    [finished, specSets, rows],
+  );
   const csv = () => downloadText('sharelab-configs.csv', toCsv(flattenConfigRows(rows)), 'text/csv');
   const json = () => downloadText('sharelab-configs.json', JSON.stringify(rows, null, 2));
   return (
@@ -72,6 +87,7 @@ export function ConfigTable() {
         <div className="table-scroll">
           <table className="results compact ci" data-testid="config-table">
             <thead>
+              <GroupRow lead={1} groups={[{ set: null, span: COLS.length }, ...sets.map((g) => ({ set: g.set, span: g.metrics.length }))]} />
               <tr>
                 <th scope="col">config</th>
                 {COLS.map((c) => (
@@ -79,6 +95,13 @@ export function ConfigTable() {
                     {c.label}
                   </th>
                 ))}
+                {sets.flatMap((g) =>
+                  g.metrics.map((m) => (
+                    <th scope="col" key={evalSetKey(g.set, m.key)} data-set={g.set} title={`${m.label} on the evaluation set ${g.set}`}>
+                      {m.label}
+                    </th>
+                  )),
+                )}
               </tr>
             </thead>
             <tbody>
@@ -94,6 +117,7 @@ export function ConfigTable() {
                   {COLS.map((c) => (
                     <Cell key={c.key} b={cellOf(row, c.key)} digits={c.key === 'wallSeconds' ? 1 : 3} />
                   ))}
+                  {sets.flatMap((g) => g.metrics.map((m) => <Cell key={evalSetKey(g.set, m.key)} b={row.evalSets[g.set]?.[m.key]} digits={3} />))}
                 </tr>
               ))}
             </tbody>

@@ -6,6 +6,7 @@ import { startWorker } from '../../store/client';
 import { datasetProblem } from '../../store/experiment';
 import { useSlice, useStore } from '../../store/store';
 import { CaptionHistogram } from '../charts/CaptionHistogram';
+import { EvalSetsField } from './EvalSetsField';
 import { NumberField } from '../NumberField';
 import { Thumb } from '../Thumb';
 import { UploadSource } from '../upload/UploadSource';
@@ -84,6 +85,7 @@ export function DatasetPanel() {
         <NumberField label="vocab size" value={spec.vocabSize ?? 512} onChange={(vocabSize) => setDataset({ vocabSize })} testId="ds-vocab" />
         <NumberField label="context length" value={spec.contextLength ?? DEFAULT_CONTEXT_LENGTH} onChange={(contextLength) => setDataset({ contextLength })} testId="ds-context" />
       </div>
+      <EvalSetsField />
       {changed ? (
         <p className="note">
           <button type="button" onClick={() => startWorker(spec)} disabled={!!problem}>

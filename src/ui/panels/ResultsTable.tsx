@@ -1,10 +1,12 @@
-// One row per run with its final metrics; CSV and JSON export.
+// One row per run with its final metrics (own validation split, then one column group per evaluation
+// set); CSV and JSON export.
 import { useMemo } from 'react';
-import { resultRow, toCsv } from '../../store/results';
+import { columnGroups, evalSetNames, resultRow, toCsv } from '../../store/results';
 import { useStore } from '../../store/store';
 import { selectRuns, useThrottled } from '../charts/useThrottled';
 import { downloadText } from '../../util/download';
 import { COLUMN_HELP } from '../help-stats';
+import { GroupRow } from './GroupRow';
 
 const COLS: [string, string][] = [
   ['run', 'run'],
@@ -34,8 +36,13 @@ export function ResultsTable() {
     () => Object.values(runs).filter((r) => r.status !== 'planned').map((r) => ({ id: r.id, row: resultRow(r) })),
     [runs],
   );
+  const specSets = useStore((s) => s.experiment.dataset.evalSets);
   // Zero-shot columns only when some run has the metric (datasets without labels have none).
-  const cols = COLS.filter(([k]) => !k.startsWith('zeroShot') || rows.some((r) => r.row[k] != null));
+  const groups = useMemo(() => {
+    const finished = Object.values(runs).filter((r) => r.status !== 'planned');
+    return columnGroups(COLS, rows.map((r) => r.row), evalSetNames(finished, specSets?.map((e) => e.name)));
+  }, [runs, rows, specSets]);
+  const cols = groups.flatMap((g) => g.cols.map(([k, label]) => ({ k, label, set: g.set })));
   return (
     <section className="panel" aria-labelledby="results-h" data-testid="results">
       <h2 id="results-h">
@@ -51,9 +58,10 @@ export function ResultsTable() {
         <div className="table-scroll">
           <table className="results compact" data-testid="results-table">
             <thead>
+              <GroupRow groups={groups.map((g) => ({ set: g.set, span: g.cols.length }))} />
               <tr>
-                {cols.map(([k, label]) => (
-                  <th scope="col" key={k} title={COLUMN_HELP[k]}>
+                {cols.map(({ k, label, set }) => (
+                  <th scope="col" key={k} title={set === null ? COLUMN_HELP[k] : `${label} on the evaluation set ${set}`} data-set={set ?? undefined}>
                     {label}
                   </th>
                 ))}
@@ -62,8 +70,8 @@ export function ResultsTable() {
             <tbody>
               {rows.map(({ id, row }) => (
                 <tr key={id}>
-                  {cols.map(([k]) => (
-                    <td key={k}>
+                  {cols.map(({ k }) => (
+                    <td key={k} data-col={k} data-value={row[k] ?? ''}>
                       {k === 'run' ? <span className="swatch" style={{ background: colors[id]?.color }} aria-hidden="true" /> : null}
                       {show(row[k])}
                     </td>

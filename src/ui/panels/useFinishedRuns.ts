@@ -19,6 +19,7 @@ export function toFinished(r: RunInfo): FinishedRun {
     hyper: r.request?.hyper as unknown as Record<string, unknown> | undefined,
     trainLoss: last?.loss,
     wallSeconds: r.wallMs === undefined ? undefined : r.wallMs / 1000,
+    ...(r.evalSets ? { evalSets: r.evalSets } : {}),
   };
 }
 
@@ -26,7 +27,7 @@ export function useFinishedRuns(): FinishedRun[] {
   const runs = useThrottled(selectRuns);
   const order = useStore((s) => s.order);
   const list = order.map((id) => runs[id]).filter((r): r is RunInfo => !!r?.final);
-  const sig = list.map((r) => `${r.id}:${r.final?.step}:${r.wallMs}`).join('|');
+  const sig = list.map((r) => `${r.id}:${r.final?.step}:${r.wallMs}:${Object.keys(r.evalSets ?? {}).join(',')}`).join('|');
   const cache = useRef<{ sig: string; value: FinishedRun[] }>({ sig: '', value: [] });
   if (cache.current.sig !== sig) cache.current = { sig, value: list.map(toFinished) };
   return cache.current.value;
