@@ -6,10 +6,17 @@ import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { runGpuChecks } from './gpu-checks';
 
-test('every kernel matches its CPU reference on the browser GPU', async ({ page }) => {
-  test.setTimeout(15 * 60_000);
-  await runGpuChecks(page, 'kernels', 'group=kernels', 14 * 60_000);
-});
+// The kernel checks in SHARDS contiguous blocks (src/kernels/check.ts shardOf: together exactly the list), each
+// in its own page, so `npm test`'s Playwright workers run them side by side and no single page holds all of them
+// (one page took > 14 min on the loaded 2-core machine: its time is mostly compiling pipelines on one thread).
+const SHARDS = 4;
+test.describe.configure({ mode: 'parallel' });
+for (let i = 0; i < SHARDS; i++) {
+  test(`every kernel matches its CPU reference on the browser GPU (shard ${i + 1}/${SHARDS})`, async ({ page }) => {
+    test.setTimeout(13 * 60_000);
+    await runGpuChecks(page, `kernels-${i + 1}of${SHARDS}`, `group=kernels&shard=${i}/${SHARDS}`, 12 * 60_000);
+  });
+}
 
 test('the tuner picks the fastest variant it timed for every bench shape (tuned vs auto re-timing reported)', async ({ page }) => {
   test.setTimeout(8 * 60_000);

@@ -72,3 +72,23 @@ export const plus = (a: ArrayLike<number>, b: ArrayLike<number>): Float64Array =
 
 // Finite differences in float64 vs f32 GPU gradients.
 export const FD_TOL = { atol: 1e-4, rtol: 1e-3 };
+
+/**
+ * Shard `i` of `n` (0-based) of a check list: contiguous blocks of nearly equal length, so each shard keeps a
+ * family's checks together (they reuse the pipelines compiled by the first) and the n shards together are the
+ * list, each check exactly once. The kernel-check page takes ?shard=i/n; e2e/kernels.spec.ts runs the shards
+ * in parallel browser pages.
+ */
+export function shardOf<T>(list: readonly T[], i: number, n: number): T[] {
+  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(i) || i < 0 || i >= n) throw new Error(`shard ${i}/${n}: need integers 0 ≤ i < n`);
+  const at = (k: number) => Math.round((k * list.length) / n);
+  return list.slice(at(i), at(i + 1));
+}
+
+/** "?shard=i/n" → [i, n]; absent → null; malformed → an error naming the value. */
+export function parseShard(value: string | null): [number, number] | null {
+  if (value === null || value === '') return null;
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  if (!m) throw new Error(`?shard=${value}: expected i/n, e.g. 0/4`);
+  return [Number(m[1]), Number(m[2])];
+}

@@ -1,11 +1,12 @@
 // Runs every registered kernel check on this browser's GPU and shows OK / NOT OK with the max error.
 // Query: ?filter=<substring> limits the kernels; ?group=a,b / ?exclude=c,d keep / drop the checks of the folders under
 // src/ that hold their *.check.ts (kernels, model, train; see kernels/registry.ts); ?heavy=0 skips large cases;
+// ?shard=i/n runs the i-th of n contiguous blocks of the selected checks (parallel pages in e2e/kernels.spec.ts);
 // ?autorun=0 waits for the button; ?tune=1 also tunes the kernels (TunerPanel). When finished, window.__kernelResults holds the results (read by e2e/kernels.spec.ts).
 import { useEffect, useState } from 'react';
 import { WebGpuUnavailable, acquireDevice } from '../../gpu/device';
 import { Gpu } from '../../gpu/runtime';
-import type { CheckResult } from '../../kernels/check';
+import { type CheckResult, parseShard, shardOf } from '../../kernels/check';
 import { allChecks } from '../../kernels/registry';
 import { Unsupported } from '../Unsupported';
 import { TunerPanel } from './TunerPanel';
@@ -31,13 +32,15 @@ export function KernelCheckPage() {
   const list = (k: string) => (params.get(k) ?? '').split(',').filter(Boolean);
   const groups = list('group');
   const exclude = list('exclude');
-  const checks = allChecks.filter(
+  const selected = allChecks.filter(
     (c) =>
       (heavy || !c.heavy) &&
       (!filter || `${c.kernel} ${c.name}`.toLowerCase().includes(filter.toLowerCase())) &&
       (groups.length === 0 || groups.includes(c.group)) &&
       !exclude.includes(c.group),
   );
+  const shard = parseShard(params.get('shard'));
+  const checks = shard ? shardOf(selected, shard[0], shard[1]) : selected;
 
   async function runAll() {
     setRows([]);
