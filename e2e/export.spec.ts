@@ -153,8 +153,10 @@ test('export a trained run to ONNX, check parity in onnxruntime-web, use it for 
   expect(problems, problems.join('\n')).toEqual([]);
 });
 
-// Every sharing preset through the app: trained 2 steps, exported, both graphs checked on both EPs.
-test('every sharing preset exports with parity on wasm and WebGPU', async ({ page }) => {
+// Every sharing preset through the app: trained 2 steps, exported, both graphs checked on both EPs. The slow suite
+// (`npm run test:slow`, CI): `npm test` keeps the test above (one preset, both EPs) and vitest's wasm parity of
+// every preset's graphs (src/export/encoders.test.ts).
+test('every sharing preset exports with parity on wasm and WebGPU @slow', async ({ page }) => {
   const presets = ['separate', 'shared-all', 'shared-except-ln', 'shared-attn', 'shared-mlp', 'separate-first-k', 'separate-last-k', 'ms-clip', 'custom'];
   const all = { ...TINY, hyper: { ...TINY.hyper, steps: 2, logEvery: 2, evalEvery: 2 }, presets, runs: presets.map((preset) => ({ preset, seed: 0 })) };
   const problems = watchConsole(page);

@@ -6,16 +6,24 @@ import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { runGpuChecks } from './gpu-checks';
 
-// The kernel checks in SHARDS contiguous blocks (src/kernels/check.ts shardOf: together exactly the list), each
-// in its own page, so `npm test`'s Playwright workers run them side by side and no single page holds all of them
-// (one page took > 14 min on the loaded 2-core machine: its time is mostly compiling pipelines on one thread).
-const SHARDS = 4;
+// The kernel checks in contiguous shards (src/kernels/check.ts shardOf: together exactly the list), each in its
+// own page, so Playwright's workers run them side by side and no single page holds all of them (one page took
+// > 14 min on the loaded 2-core machine: its time is mostly compiling pipelines on one thread). `npm test` runs
+// the checks without the heavy ones (?heavy=0); the heavy ones (large shapes, the tiled attention's other shapes:
+// KernelCheck.heavy) are tagged @slow, run by `npm run test:slow` — CI runs both suites.
+const SUITES = [
+  { heavy: '0', shards: 3, tag: '' },
+  { heavy: 'only', shards: 2, tag: ' @slow' },
+];
 test.describe.configure({ mode: 'parallel' });
-for (let i = 0; i < SHARDS; i++) {
-  test(`every kernel matches its CPU reference on the browser GPU (shard ${i + 1}/${SHARDS})`, async ({ page }) => {
-    test.setTimeout(13 * 60_000);
-    await runGpuChecks(page, `kernels-${i + 1}of${SHARDS}`, `group=kernels&shard=${i}/${SHARDS}`, 12 * 60_000);
-  });
+for (const { heavy, shards, tag } of SUITES) {
+  const what = heavy === 'only' ? 'heavy ' : '';
+  for (let i = 0; i < shards; i++) {
+    test(`every ${what}kernel matches its CPU reference on the browser GPU (shard ${i + 1}/${shards})${tag}`, async ({ page }) => {
+      test.setTimeout(13 * 60_000);
+      await runGpuChecks(page, `kernels-${what}${i + 1}of${shards}`.replace(' ', ''), `group=kernels&heavy=${heavy}&shard=${i}/${shards}`, 12 * 60_000);
+    });
+  }
 }
 
 test('the tuner picks the fastest variant it timed for every bench shape (tuned vs auto re-timing reported)', async ({ page }) => {

@@ -12,6 +12,14 @@
 //   node scripts/test.mjs [--only vitest,playwright,python,experiment] [--serial] [vitest args...]
 // --only keeps those phases (python includes the WGSL re-check, experiment includes engine parity);
 // --serial runs them one after another, as before (a slower machine, or a log without interleaving).
+//
+// Two suites. `npm test` (this script) is every check but the slow ones, within ~15 min on a 2-core machine.
+// `npm run test:slow` (--slow) runs the rest, and CI (.ci/run) runs both — nothing is dropped:
+//   Playwright tests tagged @slow (the heavy kernel checks: KernelCheck.heavy; every preset's ONNX export on both
+//   EPs), and python/tests/test_parity_reference.py (PyTorch against the float64 reference for every parity case,
+//   whose fixtures — finite differences of the full-size presets — take ~5 min of one core to generate).
+//   npm test keeps its own PyTorch parity: test_parity_wgsl against the browser's WGSL for every preset, and
+//   engine parity.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -28,7 +36,9 @@ const flag = (name) => {
 };
 const only = flag('--only');
 const serial = !!flag('--serial');
-const wanted = new Set(only ? only.split(',') : PHASES);
+const slow = !!flag('--slow');
+const wanted = new Set(only ? only.split(',') : slow ? ['playwright', 'python'] : PHASES);
+if (slow) for (const p of ['vitest', 'experiment']) if (wanted.has(p)) throw new Error(`--slow: the slow suite has no ${p} phase (its phases: playwright, python)`);
 for (const p of wanted) if (!PHASES.includes(p)) throw new Error(`--only: unknown phase "${p}" (phases: ${PHASES.join(', ')})`);
 const vitestArgs = argv;
 
@@ -72,9 +82,9 @@ const rc = { vitest: 0, playwright: 0, python: 0, wgsl: 0, experiment: 0, parity
 async function browserLane(o = {}) {
   if (wanted.has('playwright')) {
     // E2E_BUILT=0 in the environment keeps the dev server (e.g. to reproduce a dev-only problem).
-    rc.playwright = await npx(['playwright', 'test'], { ...o, extraEnv: { E2E_BUILT: process.env.E2E_BUILT ?? '1', E2E_WORKERS: process.env.E2E_WORKERS ?? '2' } });
+    rc.playwright = await npx(['playwright', 'test', slow ? '--grep' : '--grep-invert', '@slow'], { ...o, extraEnv: { E2E_BUILT: process.env.E2E_BUILT ?? '1', E2E_WORKERS: process.env.E2E_WORKERS ?? '2' } });
   }
-  if (wanted.has('python') && hasTorch) {
+  if (wanted.has('python') && hasTorch && !slow) {
     const dump = 'test-results/torch-parity/wgsl';
     if (existsSync(dump) && readdirSync(dump).length > 0) rc.wgsl = await python('wgsl parity', ['--only', 'test_parity_wgsl'], o);
     else if (wanted.has('playwright')) {
@@ -92,7 +102,8 @@ async function unitLane(o = {}) {
 /** Every python/tests module but the WGSL re-check (the browser lane runs that after Playwright). */
 async function pythonLane(o = {}) {
   if (!wanted.has('python')) return;
-  if (hasTorch) rc.python = await python('python', ['--exclude', 'test_parity_wgsl'], o);
+  // The slow suite's python is the float64-reference parity; npm test runs every other module.
+  if (hasTorch) rc.python = await python('python', slow ? ['--only', 'test_parity_reference'] : ['--exclude', 'test_parity_wgsl', 'test_parity_reference'], o);
   else {
     console.error('\n!! SKIPPED the PyTorch bridge tests: /usr/bin/python3 has no torch/numpy/PIL (apt-get install python3-torch python3-numpy python3-pil)\n');
     if (process.env.CI) rc.python = 1;
@@ -129,7 +140,7 @@ if (serial) {
   await Promise.all([browserLane(), nodeLane()]);
 }
 
-console.log(`\nwall time per phase: ${phases.map(([n, s, r]) => `${n} ${s.toFixed(0)} s${r ? ' (failed)' : ''}`).join(' · ')} · total ${((Date.now() - t0) / 1000).toFixed(0)} s${serial ? ' (serial)' : ' (two lanes)'}`);
+console.log(`\nwall time per phase: ${phases.map(([n, s, r]) => `${n} ${s.toFixed(0)} s${r ? ' (failed)' : ''}`).join(' · ')} · total ${((Date.now() - t0) / 1000).toFixed(0)} s${serial ? ' (serial)' : ' (two lanes)'}${slow ? ', slow suite' : ''}`);
 if (rc.vitest) console.error('unit tests failed');
 if (rc.python || rc.wgsl) console.error('PyTorch bridge tests failed');
 if (rc.playwright) console.error('browser tests failed');

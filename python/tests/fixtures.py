@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,18 +25,27 @@ REF = Path(os.environ.get("TORCH_FIXTURES", REPO / "python" / "tests" / ".fixtur
 WGSL = Path(os.environ.get("TORCH_WGSL_FIXTURES", REPO / "test-results" / "torch-parity" / "wgsl"))
 
 
-def ensure_ref() -> Path:
-    """The reference fixtures, generated with vitest when missing or older than their generator (about 2 minutes)."""
+def ensure_ref(cases: list[str] | None = None) -> Path:
+    """The reference fixtures, generated with vitest when missing or older than their generator.
+
+    `cases` (directory names, e.g. ["shared_all"]) asks for those parity cases only, plus the tokenizer vectors:
+    npm test's tokenizer and training tests need seconds of generation, not the ~5 minutes that every case's
+    finite differences take (test_parity_reference, the slow suite, asks for all). A regeneration starts from an
+    empty directory, so no case older than its generator survives one.
+    """
     stamp = REF / "done.json"
     sources = [REPO / "python/tests/ts/fixtures.test.ts", REPO / "python/tests/ts/cases.ts", REPO / "src/model/reference.ts"]
     stale = not stamp.exists() or any(s.stat().st_mtime > stamp.stat().st_mtime for s in sources if s.exists())
     if not stale:
-        names = json.loads(stamp.read_text()).get("cases", [])
-        stale = not names or not all((REF / n / "ref.json").exists() for n in names)
+        have = json.loads(stamp.read_text()).get("cases", [])
+        stale = not have or not all((REF / n / "ref.json").exists() for n in (cases or have)) or (cases is None and not json.loads(stamp.read_text()).get("all"))
     if stale:
+        shutil.rmtree(REF, ignore_errors=True)
         env = {**os.environ, "TORCH_FIXTURES": str(REF)}
+        if cases is not None:
+            env["FIXTURE_CASES"] = ",".join(cases)
         cmd = ["npx", "--no-install", "vitest", "run", "--config", "python/tests/ts/vitest.config.ts"]
-        print(f"[fixtures] generating {REF} with: {' '.join(cmd)}", file=sys.stderr)
+        print(f"[fixtures] generating {REF} ({'cases ' + ', '.join(cases) if cases else 'every case'}) with: {' '.join(cmd)}", file=sys.stderr)
         r = subprocess.run(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode != 0:
             raise RuntimeError(f"fixture generation failed:\n{r.stdout[-4000:]}")

@@ -84,7 +84,7 @@ class TrainPy(unittest.TestCase):
         self.assertEqual(expand_shards("x/p-{08..10}.tar"), ["x/p-08.tar", "x/p-09.tar", "x/p-10.tar"])
 
     def test_init_from_a_browser_checkpoint(self):
-        ref = fixtures.ensure_ref()
+        ref = fixtures.ensure_ref(["shared-all"])
         src = ref / "shared-all" / "ckpt.safetensors"
         m, c = train(self.root / "init", str(self.folder), "--init", str(src), "--lr", "0", "--min-lr", "0", steps=2)
         # lr 0 throughout: the weights that come out are exactly the browser's (loaded without conversion), the

@@ -19,7 +19,10 @@ export interface KernelCheck {
   kernel: string;
   /** Case description with shapes, e.g. "A·Bᵀ 17×33·33×65, batch 3". */
   name: string;
-  /** Large cases are skipped on the kernel-check page's quick mode. */
+  /**
+   * Heavy cases (large shapes; the tiled attention variant beyond its representative shapes) run in the slow
+   * suite (`npm run test:slow`, the page's ?heavy=only) and are skipped by `npm test` (?heavy=0). CI runs both.
+   */
   heavy?: boolean;
   run(gpu: Gpu): Promise<CheckResult>;
 }

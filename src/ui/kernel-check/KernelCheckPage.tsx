@@ -1,6 +1,7 @@
 // Runs every registered kernel check on this browser's GPU and shows OK / NOT OK with the max error.
 // Query: ?filter=<substring> limits the kernels; ?group=a,b / ?exclude=c,d keep / drop the checks of the folders under
-// src/ that hold their *.check.ts (kernels, model, train; see kernels/registry.ts); ?heavy=0 skips large cases;
+// src/ that hold their *.check.ts (kernels, model, train; see kernels/registry.ts); ?heavy=0 skips the heavy cases
+// (large shapes, extra tiled-variant shapes: `npm test`), ?heavy=only keeps only them (`npm run test:slow`);
 // ?shard=i/n runs the i-th of n contiguous blocks of the selected checks (parallel pages in e2e/kernels.spec.ts);
 // ?autorun=0 waits for the button; ?tune=1 also tunes the kernels (TunerPanel). When finished, window.__kernelResults holds the results (read by e2e/kernels.spec.ts).
 import { useEffect, useState } from 'react';
@@ -22,7 +23,7 @@ type Row = CheckResult & { ms: number; seq: number };
 export function KernelCheckPage() {
   const params = new URLSearchParams(location.search);
   const filter = params.get('filter') ?? '';
-  const heavy = params.get('heavy') !== '0';
+  const heavy = params.get('heavy') ?? '1';
   const [rows, setRows] = useState<Row[]>([]);
   const [status, setStatus] = useState('starting');
   const [unsupported, setUnsupported] = useState<WebGpuUnavailable | null>(null);
@@ -34,7 +35,7 @@ export function KernelCheckPage() {
   const exclude = list('exclude');
   const selected = allChecks.filter(
     (c) =>
-      (heavy || !c.heavy) &&
+      (heavy === '0' ? !c.heavy : heavy === 'only' ? !!c.heavy : true) &&
       (!filter || `${c.kernel} ${c.name}`.toLowerCase().includes(filter.toLowerCase())) &&
       (groups.length === 0 || groups.includes(c.group)) &&
       !exclude.includes(c.group),
