@@ -11,8 +11,8 @@ import { BpeTokenizer, normalizeText } from '../../../src/data/tokenizer';
 import { Rng } from '../../../src/util/rng';
 import { initialValues } from '../../../src/gpu/arena';
 import { tinyInputs } from '../../../src/model/gradcheck';
-import { buildLayout } from '../../../src/model/params';
-import { clipLossRef } from '../../../src/model/reference';
+import { buildLayout, towersOf } from '../../../src/model/params';
+import { clipLossRef, encodeImageRef, encodeTextRef, lossRef } from '../../../src/model/reference';
 import { readCheckpoint, writeCheckpoint } from '../../../src/train/checkpoint';
 import { DEFAULT_HYPER } from '../../../src/train/hyper';
 import { type StTensor, encodeSafetensors } from '../../../src/train/safetensors';
@@ -111,9 +111,15 @@ describe('torch parity fixtures', () => {
       for (const v of layout.views) {
         const u = new Float32Array(v.size).map(() => drng.normal());
         dirs.set(v.name, { shape: [...v.shape], data: u });
+        // A view only one tower reads leaves the other tower's embeddings as they are: reuse them (bit-identical
+        // to recomputing, and half the forwards). A view neither tower claims (logit scale, bias) recomputes both.
+        const towers = towersOf(v);
+        const both = towers.size === 0;
         const at = (s: number) => {
           for (let i = 0; i < v.size; i++) flat[v.offset + i] = init[v.offset + i] + s * H * u[i];
-          return clipLossRef(c.cfg, param, inp).loss;
+          const img = both || towers.has('vision') ? encodeImageRef(c.cfg, param, inp.images, c.B) : base.img;
+          const txt = both || towers.has('text') ? encodeTextRef(c.cfg, param, inp) : base.txt;
+          return lossRef(c.cfg, param, img, txt, c.B);
         };
         dd[v.name] = (at(1) - at(-1)) / (2 * H);
         for (let i = 0; i < v.size; i++) flat[v.offset + i] = init[v.offset + i];
