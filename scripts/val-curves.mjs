@@ -26,6 +26,8 @@ if (byPreset.size === 0) {
   process.exit(1);
 }
 const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
+/** Three decimals, without a "-0.000" for a drop that rounds to nothing. */
+const fmt = (x) => (Math.abs(x) < 5e-4 ? 0 : x).toFixed(3);
 const allSteps = [...new Set([...byPreset.values()].flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
 const last = allSteps.length - 1;
 // Every K-th column counted back from the last step, so the final evaluation is always shown.
@@ -38,6 +40,6 @@ for (const [preset, steps] of byPreset) {
   const m = (s) => (steps.has(s) ? mean(steps.get(s)) : Number.NaN);
   const seeds = Math.max(...[...steps.values()].map((v) => v.length));
   const drop = last > 0 ? m(allSteps[last - 1]) - m(allSteps[last]) : Number.NaN;
-  lines.push(`| ${preset} | ${seeds} | ${shown.map((s) => m(s).toFixed(3)).join(' | ')} | ${drop.toFixed(3)} |`);
+  lines.push(`| ${preset} | ${seeds} | ${shown.map((s) => fmt(m(s))).join(' | ')} | ${fmt(drop)} |`);
 }
 console.log(lines.join('\n'));
