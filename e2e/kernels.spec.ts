@@ -12,16 +12,15 @@ import { runGpuChecks } from './gpu-checks';
 // the checks without the heavy ones (?heavy=0); the heavy ones (large shapes, the tiled attention's other shapes:
 // KernelCheck.heavy) are tagged @slow, run by `npm run test:slow` — CI runs both suites.
 const SUITES = [
-  { heavy: '0', shards: 3, tag: '' },
-  { heavy: 'only', shards: 2, tag: ' @slow' },
+  { heavy: '0', shards: 3, what: '', tag: '' },
+  { heavy: 'only', shards: 2, what: 'heavy', tag: ' @slow' },
 ];
 test.describe.configure({ mode: 'parallel' });
-for (const { heavy, shards, tag } of SUITES) {
-  const what = heavy === 'only' ? 'heavy ' : '';
+for (const { heavy, shards, what, tag } of SUITES) {
   for (let i = 0; i < shards; i++) {
-    test(`every ${what}kernel matches its CPU reference on the browser GPU (shard ${i + 1}/${shards})${tag}`, async ({ page }) => {
+    test(`every ${what ? `${what} ` : ''}kernel matches its CPU reference on the browser GPU (shard ${i + 1}/${shards})${tag}`, async ({ page }) => {
       test.setTimeout(13 * 60_000);
-      await runGpuChecks(page, `kernels-${what}${i + 1}of${shards}`.replace(' ', ''), `group=kernels&heavy=${heavy}&shard=${i}/${shards}`, 12 * 60_000);
+      await runGpuChecks(page, `kernels-${what}${i + 1}of${shards}`, `group=kernels&heavy=${heavy}&shard=${i}/${shards}`, 12 * 60_000);
     });
   }
 }

@@ -28,17 +28,18 @@ WGSL = Path(os.environ.get("TORCH_WGSL_FIXTURES", REPO / "test-results" / "torch
 def ensure_ref(cases: list[str] | None = None) -> Path:
     """The reference fixtures, generated with vitest when missing or older than their generator.
 
-    `cases` (directory names, e.g. ["shared_all"]) asks for those parity cases only, plus the tokenizer vectors:
+    `cases` (directory names, cases.ts caseDir: e.g. ["shared-all", "shared-all_siglip"]) asks for those parity cases only, plus the tokenizer vectors:
     npm test's tokenizer and training tests need seconds of generation, not the ~5 minutes that every case's
     finite differences take (test_parity_reference, the slow suite, asks for all). A regeneration starts from an
     empty directory, so no case older than its generator survives one.
     """
     stamp = REF / "done.json"
-    sources = [REPO / "python/tests/ts/fixtures.test.ts", REPO / "python/tests/ts/cases.ts", REPO / "src/model/reference.ts"]
+    sources = [REPO / "python/tests/ts/fixtures.test.ts", REPO / "python/tests/ts/cases.ts", REPO / "src/model/reference.ts", REPO / "src/model/params.ts"]
     stale = not stamp.exists() or any(s.stat().st_mtime > stamp.stat().st_mtime for s in sources if s.exists())
     if not stale:
-        have = json.loads(stamp.read_text()).get("cases", [])
-        stale = not have or not all((REF / n / "ref.json").exists() for n in (cases or have)) or (cases is None and not json.loads(stamp.read_text()).get("all"))
+        done = json.loads(stamp.read_text())  # {"cases": [...], "all": bool}
+        have = done.get("cases", [])
+        stale = not have or (cases is None and not done.get("all")) or not all((REF / n / "ref.json").exists() for n in (cases or have))
     if stale:
         shutil.rmtree(REF, ignore_errors=True)
         env = {**os.environ, "TORCH_FIXTURES": str(REF)}
